@@ -1,0 +1,165 @@
+package dev.vigil.app;
+
+import dev.vigil.sensor.docker.DockerSettings;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil monitor}: runs the agent against a Docker engine until stopped by a signal. */
+@Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Watch the Docker engine's containers and print an alert, one Falco-format JSON object per line, for each "
+            + "threat detected. Alerts go to stdout (and to --alerts-file); the agent's own logs go to stderr.",
+        "Runs until SIGINT or SIGTERM; a restarting engine is waited for, never a reason to exit."})
+final class MonitorCommand implements Callable<Integer> {
+
+  static final Set<String> SENSORS = Set.of("docker.logs", "docker.stats", "docker.top", "docker.diff");
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-H", "--docker-host"}, paramLabel = "URI",
+      description = "Docker engine address: unix:///var/run/docker.sock or tcp://HOST:2376. "
+          + "Default: $DOCKER_HOST, else the local unix socket.")
+  String dockerHost;
+
+  @Option(names = "--tls-verify", negatable = true, fallbackValue = "true",
+      description = "Use TLS and verify the engine's certificate against ca.pem; present cert.pem/key.pem as the "
+          + "client certificate. Default: $DOCKER_TLS_VERIFY.")
+  Boolean tlsVerify;
+
+  @Option(names = "--tls-cert-path", paramLabel = "DIR",
+      description = "Directory with ca.pem, cert.pem and key.pem for --tls-verify. Default: $DOCKER_CERT_PATH, "
+          + "else ~/.docker.")
+  Path tlsCertPath;
+
+  @Option(names = "--alerts-file", paramLabel = "PATH",
+      description = "Also append every alert to this file as a JSON line, flushed per alert. "
+          + "Parent directories are created.")
+  Path alertsFile;
+
+  @Option(names = "--no-stdout-alerts", description = "Do not print alerts on stdout (use with --alerts-file).")
+  boolean noStdoutAlerts;
+
+  @Option(names = "--hostname", description = "Host name written in alerts. Default: this machine's name.")
+  String hostname;
+
+  @Option(names = "--wait-for-engine", paramLabel = "DURATION", arity = "0..1", fallbackValue = "0",
+      converter = DurationConverter.class,
+      description = "When the engine cannot be reached at start, retry for this long (0 or no value: forever) "
+          + "instead of exiting with code 3.")
+  Duration waitForEngine;
+
+  @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often to sample each container's CPU, memory, network, block I/O and pids "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration statsInterval;
+
+  @Option(names = "--top-interval", paramLabel = "DURATION", defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "How often the fallback process sensor polls `docker top` per container "
+          + "(default: ${DEFAULT-VALUE}). Processes that live shorter than this may be missed.")
+  Duration topInterval;
+
+  @Option(names = "--diff-interval", paramLabel = "DURATION", defaultValue = "3s",
+      converter = DurationConverter.class,
+      description = "How often the fallback file sensor polls `docker diff` per container "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration diffInterval;
+
+  @Option(names = "--events-liveness", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often to ping the engine to detect a dead events stream (default: ${DEFAULT-VALUE}).")
+  Duration eventsLiveness;
+
+  @Option(names = "--max-log-line", paramLabel = "BYTES", defaultValue = "16384",
+      description = "Container log lines longer than this are cut and counted (default: ${DEFAULT-VALUE}).")
+  int maxLogLine;
+
+  @Option(names = "--queue-capacity", paramLabel = "EVENTS", defaultValue = "65536",
+      description = "Bound of the event queue between sensors and engine; events beyond it are dropped and "
+          + "counted (default: ${DEFAULT-VALUE}).")
+  int queueCapacity;
+
+  @Option(names = "--disable-sensor", paramLabel = "NAME",
+      description = "Do not start this sensor (repeatable): docker.logs, docker.stats, docker.top, docker.diff.")
+  List<String> disabledSensors = new ArrayList<>();
+
+  @Option(names = "--request-pool", paramLabel = "N", defaultValue = "16",
+      description = "Connections for request/response Engine API calls (default: ${DEFAULT-VALUE}).")
+  int requestPool;
+
+  @Option(names = "--stream-pool", paramLabel = "N", defaultValue = "1024",
+      description = "Connections for long-lived streams: events plus one log follow per running container "
+          + "(default: ${DEFAULT-VALUE}).")
+  int streamPool;
+
+  @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "How often to log a status line with event, drop and alert counts (default: ${DEFAULT-VALUE}).")
+  Duration statusInterval;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Agent log format on stderr: text or json (ECS) (default: ${DEFAULT-VALUE}).")
+  LoggingSetup.Format logFormat;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "Agent log level: error, warn, info, debug, trace. Default: $VIGIL_LOG_LEVEL, else info.")
+  String logLevel;
+
+  @Override
+  public Integer call() throws Exception {
+    LoggingSetup.configure(logFormat, logLevel);
+    for (String s : disabledSensors) {
+      if (!SENSORS.contains(s)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown sensor '" + s + "' for --disable-sensor (known: " + String.join(", ", SENSORS) + ")");
+      }
+    }
+    if (maxLogLine < 256) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-log-line must be at least 256");
+    }
+    if (queueCapacity < 16) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--queue-capacity must be at least 16");
+    }
+    if (alertsFile != null && Files.isDirectory(alertsFile)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--alerts-file " + alertsFile
+          + " is a directory");
+    }
+    DockerSettings docker = new DockerSettings(dockerHost, tlsVerify,
+        tlsCertPath == null ? null : tlsCertPath.toString(), requestPool, streamPool, Duration.ofSeconds(5),
+        Duration.ofSeconds(30));
+    MonitorConfig cfg = new MonitorConfig(docker, alertsFile, !noStdoutAlerts,
+        hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
+        eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval);
+    return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
+  }
+
+  static String localHostname() {
+    try {
+      String env = System.getenv("HOSTNAME");
+      if (env != null && !env.isBlank()) {
+        return env;
+      }
+      Path etc = Path.of("/etc/hostname");
+      if (Files.isReadable(etc)) {
+        String h = Files.readString(etc).trim();
+        if (!h.isEmpty()) {
+          return h;
+        }
+      }
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+}

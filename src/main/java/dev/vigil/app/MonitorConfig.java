@@ -1,0 +1,28 @@
+package dev.vigil.app;
+
+import dev.vigil.sensor.docker.DockerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Everything {@code vigil monitor} needs, resolved from the command line. Immutable.
+ *
+ * @param alertsFile JSON-lines alerts file, or null for none
+ * @param waitForEngine how long to retry an unavailable engine at start; null = fail at once, ZERO = forever
+ * @param disabledSensors sensor names not to start
+ */
+record MonitorConfig(
+    DockerSettings docker,
+    Path alertsFile,
+    boolean alertsToStdout,
+    String hostname,
+    Duration waitForEngine,
+    Duration statsInterval,
+    Duration topInterval,
+    Duration diffInterval,
+    Duration eventsLiveness,
+    int maxLogLineBytes,
+    int queueCapacity,
+    Set<String> disabledSensors,
+    Duration statusInterval) {}

@@ -1,0 +1,192 @@
+package dev.vigil.app;
+
+import dev.vigil.alert.AlertFactory;
+import dev.vigil.alert.AlertSink;
+import dev.vigil.common.Backoff;
+import dev.vigil.common.Metrics;
+import dev.vigil.detect.LogScanSignatureDetector;
+import dev.vigil.detect.SensitiveFileDetector;
+import dev.vigil.detect.SuspiciousProcessDetector;
+import dev.vigil.engine.DetectorEngine;
+import dev.vigil.engine.Engine;
+import dev.vigil.event.Event;
+import dev.vigil.pipeline.Pipeline;
+import dev.vigil.sensor.Sensor;
+import dev.vigil.sensor.docker.DockerConnection;
+import dev.vigil.sensor.docker.DockerDiffSensor;
+import dev.vigil.sensor.docker.DockerEventsSensor;
+import dev.vigil.sensor.docker.DockerInventory;
+import dev.vigil.sensor.docker.DockerLogsSensor;
+import dev.vigil.sensor.docker.DockerStatsSensor;
+import dev.vigil.sensor.docker.DockerTopSensor;
+import dev.vigil.sensor.docker.EngineUnavailableException;
+import dev.vigil.sink.FanOut;
+import dev.vigil.sink.FileSink;
+import dev.vigil.sink.StreamSink;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of {@code vigil monitor}: builds sinks, engine, connection, inventory, pipeline and sensors,
+ * starts them in that order, waits for a signal and stops them in reverse order, draining the pipeline so alerts
+ * already detected are written. Used once, from one thread.
+ */
+final class MonitorRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorRuntime.class);
+
+  private final MonitorConfig cfg;
+  private final PrintWriter err;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  MonitorRuntime(MonitorConfig cfg, PrintWriter err) {
+    this.cfg = cfg;
+    this.err = err;
+  }
+
+  int run() throws InterruptedException {
+    Metrics metrics = Metrics.inMemory();
+    Clock clock = Clock.systemUTC();
+    List<AlertSink> sinks = new ArrayList<>();
+    FileSink fileSink = null;
+    if (cfg.alertsToStdout()) {
+      sinks.add(new StreamSink(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+          StandardCharsets.UTF_8)));
+    }
+    if (cfg.alertsFile() != null) {
+      try {
+        fileSink = new FileSink(cfg.alertsFile(), metrics);
+      } catch (UncheckedIOException e) {
+        err.println("vigil: " + e.getMessage());
+        err.flush();
+        return ExitCodes.ERROR;
+      }
+      sinks.add(fileSink);
+    }
+    AlertSink out = new FanOut(sinks, metrics);
+    AlertFactory alerts = new AlertFactory(cfg.hostname());
+    Engine engine = new DetectorEngine(List.of(new SuspiciousProcessDetector(alerts),
+        new LogScanSignatureDetector(alerts), new SensitiveFileDetector(alerts)));
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(15, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vigil-shutdown"));
+
+    DockerConnection conn;
+    try {
+      conn = connect();
+    } catch (EngineUnavailableException e) {
+      err.println("vigil: " + e.getMessage());
+      err.flush();
+      stopped.countDown();
+      return e.reason() == EngineUnavailableException.Reason.PERMISSION_DENIED ? ExitCodes.ENGINE_PERMISSION
+          : ExitCodes.ENGINE_UNAVAILABLE;
+    }
+    if (conn == null) {
+      stopped.countDown();
+      return ExitCodes.OK; // stopped by a signal while waiting for the engine
+    }
+
+    DockerInventory inventory = new DockerInventory(conn);
+    Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> handle(e, inventory, engine, out), metrics);
+    pipeline.start();
+
+    DockerEventsSensor events = new DockerEventsSensor(conn, inventory, pipeline, metrics, cfg.eventsLiveness(),
+        Duration.ofMinutes(5));
+    DockerLogsSensor logs = new DockerLogsSensor(conn, inventory, pipeline, clock, cfg.maxLogLineBytes(), metrics);
+    List<Sensor> sensors = new ArrayList<>();
+    sensors.add(events);
+    sensors.add(logs);
+    sensors.add(new DockerStatsSensor(conn, inventory, pipeline, clock, cfg.statsInterval(), metrics));
+    sensors.add(new DockerTopSensor(conn, inventory, pipeline, clock, cfg.topInterval(), metrics));
+    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, cfg.diffInterval(), metrics));
+    sensors.removeIf(s -> cfg.disabledSensors().contains(s.name()));
+
+    List<Sensor> started = new ArrayList<>();
+    for (Sensor s : sensors) {
+      s.start();
+      started.add(s);
+      LOG.info("sensor {} started{}", s.name(), s.fallback() ? " (fallback: polling the Engine API)" : "");
+    }
+    LOG.info("vigil {} monitoring {} containers ({} running) on {}; detectors: {}", VersionCommand.version(),
+        inventory.all().size(), inventory.running().size(), conn.host(), String.join(", ", engine.describe()));
+
+    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-status");
+      t.setDaemon(true);
+      return t;
+    });
+    status.scheduleAtFixedRate(() -> LOG.info(
+            "status: events handled={} dropped={} queue={} alerts={} containers={} running={} logs-followed={} "
+                + "events-stream={}",
+            pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), inventory.all().size(),
+            inventory.running().size(), logs.following(), events.connected() ? "connected" : "reconnecting"),
+        cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+
+    stop.await();
+    LOG.info("stopping");
+    status.shutdownNow();
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).close();
+    }
+    pipeline.close(Duration.ofSeconds(5));
+    if (fileSink != null) {
+      fileSink.close();
+    }
+    conn.close();
+    LOG.info("stopped: events handled={} dropped={} alerts={}", pipeline.handled(), pipeline.dropped(),
+        alertCount(metrics));
+    stopped.countDown();
+    return ExitCodes.OK;
+  }
+
+  private static void handle(Event e, DockerInventory inventory, Engine engine, AlertSink out) {
+    Event resolved = e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()));
+    engine.process(resolved, out);
+  }
+
+  private static long alertCount(Metrics m) {
+    return (long) m.registry().find("vigil.alerts").counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  /** Connects, retrying with back-off while --wait-for-engine allows; null when stopped while waiting. */
+  private DockerConnection connect() throws EngineUnavailableException, InterruptedException {
+    Duration wait = cfg.waitForEngine();
+    long deadline = wait == null ? 0 : wait.isZero() ? Long.MAX_VALUE : System.nanoTime() + wait.toNanos();
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
+    while (true) {
+      try {
+        return DockerConnection.open(cfg.docker());
+      } catch (EngineUnavailableException e) {
+        if (wait == null || e.reason() == EngineUnavailableException.Reason.UNSUPPORTED_VERSION
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        if (backoff.attempts() == 0) {
+          LOG.warn("{}; waiting for the engine", e.getMessage());
+        }
+        if (stop.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS)) {
+          return null;
+        }
+      }
+    }
+  }
+}

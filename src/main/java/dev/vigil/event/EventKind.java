@@ -1,0 +1,22 @@
+package dev.vigil.event;
+
+/** The kinds of {@link Event}; the engine dispatches on these. Each belongs to one Falco-style event source. */
+public enum EventKind {
+  CONTAINER_LIFECYCLE("docker"),
+  ENGINE("docker"),
+  PROCESS_EXEC("syscall"),
+  FILE_CHANGE("syscall"),
+  LOG_LINE("log"),
+  STATS("stats");
+
+  private final String source;
+
+  EventKind(String source) {
+    this.source = source;
+  }
+
+  /** The alert {@code source} for events of this kind: syscall, docker, log or stats. */
+  public String source() {
+    return source;
+  }
+}

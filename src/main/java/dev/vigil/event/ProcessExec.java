@@ -1,0 +1,54 @@
+package dev.vigil.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A process seen starting (or, for polling sensors, first seen running) in a container.
+ *
+ * @param name the process name as the kernel reports it ({@code comm}), never a whole command line
+ * @param exePath the executable's path when known, else empty
+ * @param args argv, including argv[0]
+ * @param uid the real user id, or -1 when unknown
+ * @param user the user name when known, else empty
+ * @param tty the controlling terminal, empty when none or unknown
+ * @param execId the Docker exec id for {@link ExecOrigin#DOCKER_EXEC}, else empty
+ */
+public record ProcessExec(
+    Instant time, ContainerRef container, String sensor, long pid, long ppid, String name, String exePath,
+    List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId) implements Event {
+
+  public ProcessExec {
+    args = List.copyOf(args);
+    exePath = exePath == null ? "" : exePath;
+    user = user == null ? "" : user;
+    tty = tty == null ? "" : tty;
+    execId = execId == null ? "" : execId;
+  }
+
+  @Override
+  public EventKind kind() {
+    return EventKind.PROCESS_EXEC;
+  }
+
+  @Override
+  public ProcessExec withContainer(ContainerRef ref) {
+    return new ProcessExec(time, ref, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId);
+  }
+
+  /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */
+  public String cmdline() {
+    StringBuilder sb = new StringBuilder(name);
+    for (int i = 1; i < args.size(); i++) {
+      sb.append(' ').append(args.get(i));
+    }
+    return sb.toString();
+  }
+
+  /** The base name of the executable: of exePath when known, else of argv[0], else the process name. */
+  public String exeBaseName() {
+    String p = !exePath.isEmpty() ? exePath : !args.isEmpty() ? args.get(0) : name;
+    int slash = p.lastIndexOf('/');
+    return slash >= 0 ? p.substring(slash + 1) : p;
+  }
+}

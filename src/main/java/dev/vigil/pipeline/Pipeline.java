@@ -1,0 +1,115 @@
+package dev.vigil.pipeline;
+
+import dev.vigil.common.Metrics;
+import dev.vigil.event.Event;
+import dev.vigil.event.EventSink;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded queue between sensors and the engine, drained by one dispatch thread. {@link #offer} never blocks:
+ * when the queue is full the event is dropped and counted per sensor ({@code vigil.events.dropped}); accepted
+ * events are counted in {@code vigil.events.in}. The handler runs on the dispatch thread only; an exception it
+ * throws is logged and counted, never fatal. Thread-safe.
+ */
+public final class Pipeline implements EventSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final BlockingQueue<Event> queue;
+  private final Consumer<Event> handler;
+  private final Metrics metrics;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final Thread dispatcher;
+  private volatile boolean running;
+
+  public Pipeline(int capacity, Consumer<Event> handler, Metrics metrics) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.handler = handler;
+    this.metrics = metrics;
+    this.dispatcher = new Thread(this::dispatchLoop, "vigil-dispatch");
+    this.dispatcher.setDaemon(true);
+  }
+
+  public void start() {
+    running = true;
+    dispatcher.start();
+  }
+
+  @Override
+  public boolean offer(Event event) {
+    if (running && queue.offer(event)) {
+      metrics.counter("vigil.events.in", "sensor", event.sensor()).increment();
+      return true;
+    }
+    dropped.incrementAndGet();
+    metrics.counter("vigil.events.dropped", "sensor", event.sensor()).increment();
+    return false;
+  }
+
+  private void dispatchLoop() {
+    while (running || !queue.isEmpty()) {
+      Event e;
+      try {
+        e = queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (e == null) {
+        continue;
+      }
+      try {
+        handler.accept(e);
+        handled.incrementAndGet();
+      } catch (RuntimeException ex) {
+        failures.incrementAndGet();
+        LOG.warn("event handler failed on {} from {}: {}", e.kind(), e.sensor(), ex.toString(), ex);
+      }
+    }
+  }
+
+  /** Events waiting in the queue now. */
+  public int depth() {
+    return queue.size();
+  }
+
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public long handled() {
+    return handled.get();
+  }
+
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Stops accepting events, drains what is queued (waiting at most {@code drainTimeout}) and stops. */
+  public void close(Duration drainTimeout) {
+    running = false;
+    try {
+      dispatcher.join(drainTimeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (dispatcher.isAlive()) {
+      LOG.warn("pipeline did not drain within {}; {} events left", drainTimeout, queue.size());
+      dispatcher.interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+}

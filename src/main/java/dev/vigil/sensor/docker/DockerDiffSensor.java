@@ -1,0 +1,95 @@
+package dev.vigil.sensor.docker;
+
+import com.github.dockerjava.api.model.ChangeLog;
+import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerInfo;
+import dev.vigil.event.EventSink;
+import dev.vigil.event.FileChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * FALLBACK file sensor: polls {@code docker diff} for each running container and reports paths newly added,
+ * changed or deleted in its writable layer. It stands in for fanotify on hosts where that cannot run: it sees
+ * a path once (not every write to it), never sees reads, and lags by up to one interval. The first poll of a
+ * container reports what its layer already holds, so tampering done before the agent started is seen too.
+ * Per-container memory is bounded; paths past the bound are counted in {@code vigil.events.dropped}.
+ */
+public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.Seen> {
+
+  static final String NAME = "docker.diff";
+  static final int MAX_PATHS = 50_000;
+
+  /** Changes already reported for a container, as {@code kind|path}. */
+  static final class Seen {
+    final Set<String> keys = new HashSet<>();
+  }
+
+  private final DockerConnection conn;
+  private final EventSink sink;
+  private final Clock clock;
+
+  public DockerDiffSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
+      Duration interval, Metrics metrics) {
+    super(inventory, interval, 2, metrics);
+    this.conn = conn;
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean fallback() {
+    return true;
+  }
+
+  @Override
+  Seen newState(ContainerInfo c) {
+    return new Seen();
+  }
+
+  @Override
+  void poll(ContainerInfo c, Seen seen) {
+    List<ChangeLog> changes = conn.requests().containerDiffCmd(c.ref().id()).exec();
+    List<String[]> raw = new ArrayList<>();
+    if (changes != null) {
+      for (ChangeLog ch : changes) {
+        raw.add(new String[] {ch.getPath(), String.valueOf(ch.getKind())});
+      }
+    }
+    for (FileChange fc : news(c, raw, seen)) {
+      sink.offer(fc);
+    }
+  }
+
+  /** The changes not reported before; each entry of {@code raw} is {path, kind} with Docker's kind 0/1/2. */
+  List<FileChange> news(ContainerInfo c, List<String[]> raw, Seen seen) {
+    List<FileChange> out = new ArrayList<>();
+    for (String[] r : raw) {
+      FileChange.Kind kind = switch (r[1]) {
+        case "1" -> FileChange.Kind.ADDED;
+        case "2" -> FileChange.Kind.DELETED;
+        default -> FileChange.Kind.MODIFIED;
+      };
+      String key = kind.ordinal() + "|" + r[0];
+      if (seen.keys.contains(key)) {
+        continue;
+      }
+      if (seen.keys.size() >= MAX_PATHS) {
+        metrics.counter("vigil.events.dropped", "sensor", NAME).increment();
+        continue;
+      }
+      seen.keys.add(key);
+      out.add(new FileChange(clock.instant(), c.ref(), NAME, r[0], kind));
+    }
+    return out;
+  }
+}

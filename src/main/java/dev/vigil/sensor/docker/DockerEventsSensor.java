@@ -1,0 +1,429 @@
+package dev.vigil.sensor.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import dev.vigil.common.Backoff;
+import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerInfo;
+import dev.vigil.event.ContainerLifecycle;
+import dev.vigil.event.ContainerRef;
+import dev.vigil.event.EngineEvent;
+import dev.vigil.event.EventSink;
+import dev.vigil.event.ExecOrigin;
+import dev.vigil.event.ProcessExec;
+import dev.vigil.sensor.Sensor;
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the engine's events stream and keeps the inventory current from it.
+ *
+ * <p>Three parts: the docker-java callback only enqueues into a bounded queue (no I/O, never throws); a worker
+ * thread translates each event, refreshes the inventory (inspect) and emits Vigil events; a supervisor thread opens
+ * the stream, pings the engine every {@code liveness} interval and reopens the stream after an error, an end of
+ * stream, a failed ping or a long silence, with back-off and {@code since=<time of the last event seen>} so no
+ * event is lost across a disconnect or a daemon restart. Events replayed by {@code since} are recognised and
+ * skipped. After every reconnect the whole inventory is re-listed. Thread-safe.
+ */
+public final class DockerEventsSensor implements Sensor {
+
+  static final String NAME = "docker.events";
+  private static final Logger LOG = LoggerFactory.getLogger(DockerEventsSensor.class);
+  private static final int RAW_QUEUE = 8192;
+  private static final int DEDUP_KEYS = 4096;
+  private static final Set<String> REFRESH_ON = Set.of("create", "start", "restart", "die", "stop", "kill", "pause",
+      "unpause", "rename", "update", "oom");
+
+  private final DockerConnection conn;
+  private final DockerApi api;
+  private final DockerInventory inventory;
+  private final EventSink sink;
+  private final Metrics metrics;
+  private final Duration liveness;
+  private final Duration maxSilence;
+  private final BlockingQueue<Event> raw = new ArrayBlockingQueue<>(RAW_QUEUE);
+  private final Set<String> recentKeys = new LinkedHashSet<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Object streamLock = new Object();
+  private volatile long lastTimeNano;
+  private volatile long lastActivityNanos;
+  private volatile boolean streamOpen;
+  private volatile boolean resyncNeeded;
+  private volatile long connects;
+  private Closeable stream;
+  private volatile Callback current;
+  private Thread worker;
+  private Thread supervisor;
+
+  public DockerEventsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Metrics metrics,
+      Duration liveness, Duration maxSilence) {
+    this.conn = conn;
+    this.api = new DockerApi(conn);
+    this.inventory = inventory;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.liveness = liveness;
+    this.maxSilence = maxSilence;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Takes the engine's clock as the starting point, lists the inventory, then starts following events from that
+   * point, so nothing that happens during start-up is missed.
+   */
+  @Override
+  public void start() {
+    lastTimeNano = engineTimeNanos();
+    try {
+      inventory.syncAll();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot list containers yet ({}); will retry when the engine answers", e.getMessage());
+      resyncNeeded = true;
+    }
+    running.set(true);
+    worker = new Thread(this::workLoop, "vigil-docker-events-worker");
+    worker.setDaemon(true);
+    worker.start();
+    supervisor = new Thread(this::superviseLoop, "vigil-docker-events");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  private long engineTimeNanos() {
+    try {
+      String t = api.get("/info").path("SystemTime").asText("");
+      Instant i = Instant.parse(t);
+      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    } catch (RuntimeException e) {
+      Instant now = Instant.now();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+  }
+
+  /** How many times the stream was (re)opened; 1 after a clean start. */
+  public long connects() {
+    return connects;
+  }
+
+  /** True while the events stream is open. */
+  public boolean connected() {
+    return streamOpen;
+  }
+
+  private void superviseLoop() {
+    Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
+    while (running.get()) {
+      try {
+        if (!streamOpen) {
+          if (!conn.ping()) {
+            resyncNeeded = true;
+            sleep(backoff.next());
+            continue;
+          }
+          if (resyncNeeded) {
+            LOG.info("Docker engine answers; re-listing containers and resuming events");
+            inventory.syncAll();
+            resyncNeeded = false;
+          }
+          openStream();
+          resyncNeeded = true;
+          backoff.reset();
+        }
+        waitWhileOpen(liveness);
+        if (!streamOpen) {
+          continue;
+        }
+        boolean silent = System.nanoTime() - lastActivityNanos > maxSilence.toNanos();
+        if (!conn.ping()) {
+          LOG.warn("Docker engine does not answer ping; events stream presumed dead, reconnecting");
+          closeStream();
+        } else if (silent) {
+          // A half-open connection delivers nothing and reports nothing; reopening with since= loses nothing.
+          LOG.debug("events stream silent for {}; reopening", maxSilence);
+          closeStream();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("events supervisor: {}", e.toString());
+        closeStream();
+        sleep(backoff.next());
+      }
+    }
+    closeStream();
+  }
+
+  private void openStream() {
+    String since = formatSince(lastTimeNano);
+    Callback cb = new Callback();
+    synchronized (streamLock) {
+      if (stream != null) {
+        closeStream();
+      }
+      current = cb;
+      streamOpen = true;
+      lastActivityNanos = System.nanoTime();
+      stream = conn.streams().eventsCmd().withSince(since).exec(cb);
+      connects++;
+    }
+    LOG.info("following Docker events since {}", since);
+  }
+
+  private void closeStream() {
+    synchronized (streamLock) {
+      streamOpen = false;
+      current = null;
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (Exception e) {
+          LOG.debug("closing events stream: {}", e.toString());
+        }
+        stream = null;
+      }
+    }
+  }
+
+  static String formatSince(long timeNano) {
+    return (timeNano / 1_000_000_000L) + "." + String.format("%09d", timeNano % 1_000_000_000L);
+  }
+
+  /** docker-java callback: translate nothing, do no I/O, only enqueue. */
+  private final class Callback extends ResultCallback.Adapter<Event> {
+    @Override
+    public void onNext(Event e) {
+      lastActivityNanos = System.nanoTime();
+      if (!raw.offer(e)) {
+        metrics.counter("vigil.events.dropped", "sensor", NAME).increment();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (current == this) {
+        if (running.get()) {
+          LOG.warn("Docker events stream failed: {}", DockerConnection.rootMessage(t));
+        }
+        streamOpen = false;
+      }
+      super.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      if (current == this) {
+        if (running.get()) {
+          LOG.warn("Docker events stream ended (engine stopping or restarting?)");
+        }
+        streamOpen = false;
+      }
+      super.onComplete();
+    }
+  }
+
+  private void workLoop() {
+    while (running.get() || !raw.isEmpty()) {
+      Event e;
+      try {
+        e = raw.poll(500, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (e == null) {
+        continue;
+      }
+      try {
+        handle(e);
+      } catch (RuntimeException ex) {
+        LOG.warn("cannot handle Docker event {} {}: {}", e.getType(), e.getAction(), ex.toString());
+      }
+    }
+  }
+
+  void handle(Event e) {
+    long tn = e.getTimeNano() != null ? e.getTimeNano() : (e.getTime() == null ? 0 : e.getTime() * 1_000_000_000L);
+    String action = e.getAction() != null ? e.getAction() : e.getStatus();
+    String actorId = e.getActor() != null && e.getActor().getId() != null ? e.getActor().getId() : e.getId();
+    if (tn < lastTimeNano - 1_000_000_000L || !remember(tn + "|" + actorId + "|" + action)) {
+      return; // replayed by since=
+    }
+    if (tn > lastTimeNano) {
+      lastTimeNano = tn;
+    }
+    Instant time = Instant.ofEpochSecond(0, tn);
+    Map<String, String> attrs = e.getActor() != null && e.getActor().getAttributes() != null
+        ? e.getActor().getAttributes() : Map.of();
+    String type = e.getType() != null ? e.getType().getValue() : "container";
+    String verb = action == null ? "" : action;
+    String detail = "";
+    int colon = verb.indexOf(':');
+    if (colon >= 0) {
+      detail = verb.substring(colon + 1).trim();
+      verb = verb.substring(0, colon).trim();
+    }
+    if (!"container".equals(type)) {
+      String cid = attrs.get("container");
+      ContainerRef ref = cid != null ? refFor(cid, Map.of()) : ContainerRef.HOST;
+      sink.offer(new EngineEvent(time, ref, NAME, type, verb, actorId == null ? "" : actorId, attrs));
+      return;
+    }
+    if (REFRESH_ON.contains(verb)) {
+      refreshQuietly(actorId);
+    }
+    ContainerRef ref = refFor(actorId, attrs);
+    sink.offer(new ContainerLifecycle(time, ref, NAME, verb, detail, attrs));
+    if ("exec_start".equals(verb)) {
+      execEvent(time, ref, attrs.getOrDefault("execID", ""), detail).ifPresent(sink::offer);
+    } else if ("destroy".equals(verb)) {
+      inventory.removed(actorId);
+    }
+  }
+
+  private void refreshQuietly(String id) {
+    try {
+      inventory.refresh(id);
+    } catch (RuntimeException ex) {
+      LOG.debug("inspect {} failed: {}", id, ex.toString());
+    }
+  }
+
+  private ContainerRef refFor(String id, Map<String, String> attrs) {
+    Optional<ContainerInfo> known = inventory.find(id);
+    if (known.isPresent()) {
+      return known.get().ref();
+    }
+    if (attrs.containsKey("name") && attrs.containsKey("image")) {
+      ImageName img = ImageName.parse(attrs.get("image"));
+      return new ContainerRef(id, attrs.get("name"), img.repository(), img.tag(), img.digest());
+    }
+    return ContainerRef.unresolved(id);
+  }
+
+  /**
+   * The process a {@code docker exec} started, from the exec's own record (exact argv, user, tty); a HEALTHCHECK
+   * probe is recognised by its command matching the container's configured health test.
+   */
+  private Optional<ProcessExec> execEvent(Instant time, ContainerRef ref, String execId, String detail) {
+    List<String> argv = new ArrayList<>();
+    String user = "";
+    boolean tty = false;
+    long pid = 0;
+    try {
+      JsonNode x = api.get("/exec/" + execId + "/json");
+      JsonNode pc = x.path("ProcessConfig");
+      argv.add(pc.path("entrypoint").asText(""));
+      argv.addAll(InspectMapper.strings(pc.path("arguments")));
+      user = pc.path("user").asText("");
+      tty = pc.path("tty").asBoolean(false);
+      pid = x.path("Pid").asLong(0);
+    } catch (RuntimeException ex) {
+      argv.clear();
+      for (String part : detail.split("\\s+")) {
+        if (!part.isEmpty()) {
+          argv.add(part);
+        }
+      }
+    }
+    if (argv.isEmpty() || argv.get(0).isEmpty()) {
+      return Optional.empty();
+    }
+    ExecOrigin origin = isHealthcheck(ref.id(), String.join(" ", argv)) ? ExecOrigin.HEALTHCHECK
+        : ExecOrigin.DOCKER_EXEC;
+    String name = baseName(argv.get(0));
+    String exe = argv.get(0).startsWith("/") ? argv.get(0) : "";
+    return Optional.of(new ProcessExec(time, ref, NAME, pid, 0, name, exe, argv, -1, user, tty ? "pts" : "",
+        origin, execId));
+  }
+
+  private boolean isHealthcheck(String containerId, String command) {
+    Optional<ContainerInfo> c = inventory.find(containerId);
+    if (c.isEmpty() || c.get().healthcheck().isEmpty()) {
+      return false;
+    }
+    return command.equals(healthcheckCommand(c.get().healthcheck()));
+  }
+
+  /** The command line the engine runs for a HEALTHCHECK test: CMD-SHELL via /bin/sh -c, CMD as given. */
+  static String healthcheckCommand(List<String> test) {
+    if (test.isEmpty()) {
+      return "";
+    }
+    switch (test.get(0)) {
+      case "CMD-SHELL":
+        return "/bin/sh -c " + String.join(" ", test.subList(1, test.size()));
+      case "CMD":
+        return String.join(" ", test.subList(1, test.size()));
+      default:
+        return "";
+    }
+  }
+
+  private boolean remember(String key) {
+    if (!recentKeys.add(key)) {
+      return false;
+    }
+    if (recentKeys.size() > DEDUP_KEYS) {
+      var it = recentKeys.iterator();
+      it.next();
+      it.remove();
+    }
+    return true;
+  }
+
+  private static String baseName(String p) {
+    int slash = p.lastIndexOf('/');
+    return slash >= 0 ? p.substring(slash + 1) : p;
+  }
+
+  /** Sleeps up to {@code d}, waking early when the stream closes so reconnection starts at once. */
+  private void waitWhileOpen(Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    while (streamOpen && running.get() && System.nanoTime() < end) {
+      sleep(Duration.ofMillis(100));
+    }
+  }
+
+  private void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!running.getAndSet(false)) {
+      return;
+    }
+    closeStream();
+    for (Thread t : new Thread[] {supervisor, worker}) {
+      if (t != null) {
+        t.interrupt();
+        try {
+          t.join(2000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}

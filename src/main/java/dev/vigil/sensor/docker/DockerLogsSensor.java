@@ -1,0 +1,176 @@
+package dev.vigil.sensor.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerInfo;
+import dev.vigil.event.ContainerRef;
+import dev.vigil.event.EventSink;
+import dev.vigil.event.LogLine;
+import dev.vigil.sensor.Sensor;
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the output of every running container: one log stream per container on the streams connection pool,
+ * attached when the inventory reports it started and closed when it stops. stdout and stderr (demultiplexed by
+ * docker-java; a TTY container's single stream counts as stdout) are split into lines, each cut at
+ * {@code maxLineBytes} (cut lines counted in {@code vigil.log.truncated}) and decoded leniently as UTF-8.
+ * Containers already running when the agent starts are followed from now on; containers that start later are
+ * followed from their start, so their first lines are not missed. Thread-safe.
+ */
+public final class DockerLogsSensor implements Sensor, DockerInventory.Listener {
+
+  static final String NAME = "docker.logs";
+  private static final Logger LOG = LoggerFactory.getLogger(DockerLogsSensor.class);
+
+  private final DockerConnection conn;
+  private final DockerInventory inventory;
+  private final EventSink sink;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final int maxLineBytes;
+  private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+  private volatile boolean running;
+  private volatile Instant startedAt;
+
+  public DockerLogsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
+      int maxLineBytes, Metrics metrics) {
+    this.conn = conn;
+    this.inventory = inventory;
+    this.sink = sink;
+    this.clock = clock;
+    this.maxLineBytes = maxLineBytes;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    startedAt = clock.instant();
+    inventory.addListener(this);
+    for (ContainerInfo c : inventory.running()) {
+      started(c);
+    }
+  }
+
+  @Override
+  public void started(ContainerInfo c) {
+    if (!running) {
+      return;
+    }
+    String id = c.ref().id();
+    Follow f = new Follow(c.ref());
+    Follow before = follows.put(id, f);
+    if (before != null) {
+      before.close();
+    }
+    var cmd = conn.streams().logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
+    if (c.startedAt().isAfter(startedAt)) {
+      // Started after us: read from its start so the first lines are not lost (since= has 1 s resolution).
+      cmd = cmd.withSince((int) c.startedAt().getEpochSecond());
+    } else {
+      cmd = cmd.withTail(0);
+    }
+    try {
+      f.stream = cmd.exec(f);
+    } catch (RuntimeException e) {
+      follows.remove(id, f);
+      LOG.warn("cannot follow logs of {}: {}", c.ref().name(), DockerConnection.rootMessage(e));
+    }
+  }
+
+  @Override
+  public void stopped(ContainerInfo c) {
+    // Nothing to do: the engine ends a follow when its container stops, after the last lines it wrote, and
+    // onComplete forgets the stream then. A restart is a new start(), which replaces any stream still open.
+  }
+
+  /** Number of containers whose logs are followed now. */
+  public int following() {
+    return follows.size();
+  }
+
+  /** One container's log stream; callbacks come from one docker-java thread, so the splitters need no lock. */
+  private final class Follow extends ResultCallback.Adapter<Frame> {
+    final ContainerRef ref;
+    final LineSplitter out = new LineSplitter(maxLineBytes);
+    final LineSplitter err = new LineSplitter(maxLineBytes);
+    volatile Closeable stream;
+
+    Follow(ContainerRef ref) {
+      this.ref = ref;
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+      try {
+        boolean isErr = frame.getStreamType() == StreamType.STDERR;
+        LineSplitter s = isErr ? err : out;
+        LogLine.Stream which = isErr ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
+        long cutBefore = s.truncatedLines();
+        s.feed(frame.getPayload(), line -> emit(which, line));
+        if (s.truncatedLines() > cutBefore) {
+          metrics.counter("vigil.log.truncated", "sensor", NAME).increment(s.truncatedLines() - cutBefore);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("log frame of {} dropped: {}", ref.name(), e.toString());
+        metrics.counter("vigil.events.dropped", "sensor", NAME).increment();
+      }
+    }
+
+    private void emit(LogLine.Stream which, LineSplitter.Line line) {
+      sink.offer(new LogLine(clock.instant(), ref, NAME, which, line.text(), line.truncated(), line.originalBytes()));
+    }
+
+    @Override
+    public void onComplete() {
+      out.flush(line -> emit(LogLine.Stream.STDOUT, line));
+      err.flush(line -> emit(LogLine.Stream.STDERR, line));
+      follows.remove(ref.id(), this);
+      super.onComplete();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      follows.remove(ref.id(), this);
+      if (running) {
+        LOG.debug("log stream of {} ended: {}", ref.name(), DockerConnection.rootMessage(t));
+      }
+      super.onError(t);
+    }
+
+    @Override
+    public void close() {
+      try {
+        Closeable s = stream;
+        if (s != null) {
+          s.close();
+        }
+        super.close();
+      } catch (java.io.IOException e) {
+        LOG.debug("closing log stream of {}: {}", ref.name(), e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    for (Follow f : follows.values()) {
+      f.close();
+    }
+    follows.clear();
+  }
+}

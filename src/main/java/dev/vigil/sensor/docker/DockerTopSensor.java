@@ -1,0 +1,155 @@
+package dev.vigil.sensor.docker;
+
+import com.github.dockerjava.api.command.TopContainerResponse;
+import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerInfo;
+import dev.vigil.event.EventSink;
+import dev.vigil.event.ExecOrigin;
+import dev.vigil.event.ProcessExec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FALLBACK process sensor: polls {@code docker top} for each running container and reports processes it has not
+ * seen before. It stands in for the netlink process connector on hosts where that cannot run: it sees a process
+ * only if it is alive at a poll, so short-lived processes are missed and detection lags by up to one interval.
+ * A process whose parent is outside the container's tree was started by {@code docker exec} (or by the engine's
+ * HEALTHCHECK, recognised by its command). The first poll of a container reports everything already running.
+ */
+public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen> {
+
+  static final String NAME = "docker.top";
+  /** {@code ps} columns asked of the engine; the last one (args) takes the rest of the line. */
+  static final String PS_ARGS = "-o pid,ppid,uid,tty,comm,args";
+  private static final int MAX_PIDS = 32_768;
+
+  /** Processes seen in a container: pid to command line, so pid reuse with a new command is noticed. */
+  static final class Seen {
+    final Map<Long, String> byPid = new HashMap<>();
+  }
+
+  private final DockerConnection conn;
+  private final EventSink sink;
+  private final Clock clock;
+
+  public DockerTopSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
+      Duration interval, Metrics metrics) {
+    super(inventory, interval, 2, metrics);
+    this.conn = conn;
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean fallback() {
+    return true;
+  }
+
+  @Override
+  Seen newState(ContainerInfo c) {
+    return new Seen();
+  }
+
+  @Override
+  void poll(ContainerInfo c, Seen seen) {
+    TopContainerResponse top = conn.requests().topContainerCmd(c.ref().id()).withPsArgs(PS_ARGS).exec();
+    for (ProcessExec p : diff(c, top.getTitles(), top.getProcesses(), seen, clock)) {
+      sink.offer(p);
+    }
+  }
+
+  /** The processes of this listing not in {@code seen}; updates {@code seen} to the listing. */
+  static List<ProcessExec> diff(ContainerInfo c, String[] titles, String[][] rows, Seen seen, Clock clock) {
+    List<ProcessExec> out = new ArrayList<>();
+    if (titles == null || rows == null) {
+      return out;
+    }
+    int iPid = index(titles, "PID");
+    int iPpid = index(titles, "PPID");
+    int iUid = index(titles, "UID");
+    int iTty = indexAny(titles, "TT", "TTY");
+    int iComm = index(titles, "COMMAND");
+    int iArgs = titles.length - 1;
+    if (iPid < 0) {
+      return out;
+    }
+    Set<Long> pids = new HashSet<>();
+    for (String[] r : rows) {
+      pids.add(parseLong(r[iPid]));
+    }
+    Map<Long, String> now = new HashMap<>();
+    for (String[] r : rows) {
+      long pid = parseLong(r[iPid]);
+      String args = r.length > iArgs ? r[iArgs] : "";
+      now.put(pid, args);
+      if (args.equals(seen.byPid.get(pid))) {
+        continue;
+      }
+      long ppid = iPpid >= 0 ? parseLong(r[iPpid]) : 0;
+      List<String> argv = splitArgs(args);
+      String comm = iComm >= 0 && iComm != iArgs ? r[iComm] : argv.isEmpty() ? "" : baseName(argv.get(0));
+      String tty = iTty >= 0 && !"?".equals(r[iTty]) ? r[iTty] : "";
+      ExecOrigin origin = ExecOrigin.CONTAINER;
+      if (pid != c.initPid() && !pids.contains(ppid)) {
+        origin = args.equals(DockerEventsSensor.healthcheckCommand(c.healthcheck())) ? ExecOrigin.HEALTHCHECK
+            : ExecOrigin.DOCKER_EXEC;
+      }
+      out.add(new ProcessExec(clock.instant(), c.ref(), NAME, pid, ppid, comm, "", argv,
+          iUid >= 0 ? parseLong(r[iUid]) : -1, "", tty, origin, ""));
+    }
+    if (now.size() <= MAX_PIDS) {
+      seen.byPid.clear();
+      seen.byPid.putAll(now);
+    }
+    return out;
+  }
+
+  private static int index(String[] titles, String name) {
+    for (int i = 0; i < titles.length; i++) {
+      if (titles[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int indexAny(String[] titles, String a, String b) {
+    int i = index(titles, a);
+    return i >= 0 ? i : index(titles, b);
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** ps prints argv joined by spaces; splitting on spaces is the best that can be recovered. */
+  static List<String> splitArgs(String args) {
+    List<String> out = new ArrayList<>();
+    for (String p : args.trim().split(" +")) {
+      if (!p.isEmpty()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static String baseName(String p) {
+    int slash = p.lastIndexOf('/');
+    return slash >= 0 ? p.substring(slash + 1) : p;
+  }
+}
