@@ -12,7 +12,8 @@ need busybox || [ -x /bin/busybox ] || missing+=(busybox-static)
 need nmap || missing+=(nmap)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "build-test-images.sh: installing ${missing[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null; apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || {

@@ -136,9 +136,10 @@ final class MonitorRuntime {
     });
     status.scheduleAtFixedRate(() -> LOG.info(
             "status: events handled={} dropped={} queue={} alerts={} containers={} running={} logs-followed={} "
-                + "events-stream={}",
+                + "log-lines-cut={} events-stream={}",
             pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), inventory.all().size(),
-            inventory.running().size(), logs.following(), events.connected() ? "connected" : "reconnecting"),
+            inventory.running().size(), logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
+            events.connected() ? "connected" : "reconnecting"),
         cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
 
     stop.await();

@@ -9,7 +9,6 @@ import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.LogLine;
 import dev.vigil.sensor.Sensor;
-import java.io.Closeable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -84,7 +83,7 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
       cmd = cmd.withTail(0);
     }
     try {
-      f.stream = cmd.exec(f);
+      cmd.exec(f);
     } catch (RuntimeException e) {
       follows.remove(id, f);
       LOG.warn("cannot follow logs of {}: {}", c.ref().name(), DockerConnection.rootMessage(e));
@@ -107,7 +106,6 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
     final ContainerRef ref;
     final LineSplitter out = new LineSplitter(maxLineBytes);
     final LineSplitter err = new LineSplitter(maxLineBytes);
-    volatile Closeable stream;
 
     Follow(ContainerRef ref) {
       this.ref = ref;
@@ -154,11 +152,7 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
     @Override
     public void close() {
       try {
-        Closeable s = stream;
-        if (s != null) {
-          s.close();
-        }
-        super.close();
+        super.close(); // closes the HTTP stream docker-java handed to onStart
       } catch (java.io.IOException e) {
         LOG.debug("closing log stream of {}: {}", ref.name(), e.toString());
       }
