@@ -18,6 +18,9 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
       if (v.startsWith("p")) {
         return Duration.parse(v.toUpperCase(Locale.ROOT));
       }
+      if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
+        return Duration.ofSeconds(Long.parseLong(v));
+      }
       if (v.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       }
@@ -30,9 +33,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         case 'h':
           return Duration.ofHours(n);
         default:
-          if (Character.isDigit(v.charAt(v.length() - 1))) {
-            return Duration.ofSeconds(Long.parseLong(v));
-          }
+          break;
       }
     } catch (RuntimeException e) {
       // fall through to the error below

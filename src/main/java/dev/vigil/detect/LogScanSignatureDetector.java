@@ -36,6 +36,12 @@ public final class LogScanSignatureDetector implements Detector {
     this.alerts = alerts;
   }
 
+  /** The first {@code max} chars, one fewer if the cut would split a surrogate pair. */
+  static String cut(String s, int max) {
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
+
   @Override
   public String name() {
     return "log-scan-signature";
@@ -54,7 +60,7 @@ public final class LogScanSignatureDetector implements Detector {
       if (lower.contains(sig)) {
         LogLine shown = line.text().length() > MAX_LINE_IN_ALERT
             ? new LogLine(line.time(), line.container(), line.sensor(), line.stream(),
-                line.text().substring(0, MAX_LINE_IN_ALERT), true, line.originalBytes())
+                cut(line.text(), MAX_LINE_IN_ALERT), true, line.originalBytes())
             : line;
         out.accept(alerts.create(shown, "Port scan signature in container log", Priority.WARNING, OUTPUT, TAGS,
             Map.of("vigil.signature", sig)));

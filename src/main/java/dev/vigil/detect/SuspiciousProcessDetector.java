@@ -97,10 +97,15 @@ public final class SuspiciousProcessDetector implements Detector {
     }
   }
 
+  /** True when the same command in the same container alerted less than the window ago (measured from that alert). */
   private boolean isRepeat(ProcessExec p) {
     String key = p.container().id() + '\0' + p.cmdline();
-    java.time.Instant last = recent.put(key, p.time());
-    return last != null && Duration.between(last, p.time()).abs().compareTo(REPEAT_WINDOW) < 0;
+    java.time.Instant last = recent.get(key);
+    if (last != null && Duration.between(last, p.time()).abs().compareTo(REPEAT_WINDOW) < 0) {
+      return true;
+    }
+    recent.put(key, p.time());
+    return false;
   }
 
   private static String match(Set<String> names, String... candidates) {

@@ -41,7 +41,7 @@ public final class DetectorEngine implements Engine {
     for (Detector d : byKind.get(event.kind())) {
       try {
         d.onEvent(event, out);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         failures++;
         LOG.warn("detector {} failed on {} event: {}", d.name(), event.kind(), e.toString());
       }

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The bounded queue between sensors and the engine, drained by one dispatch thread. {@link #offer} never blocks:
  * when the queue is full the event is dropped and counted per sensor ({@code vigil.events.dropped}); accepted
- * events are counted in {@code vigil.events.in}. The handler runs on the dispatch thread only; an exception it
- * throws is logged and counted, never fatal. Thread-safe.
+ * events are counted in {@code vigil.events.in}. The handler runs on the dispatch thread only; anything it throws
+ * (an Error such as a stack overflow on hostile input included) is logged and counted, never fatal: a dead
+ * dispatch thread would blind the agent silently. Events offered before {@link #start()} or after
+ * {@link #close()} count as dropped. Thread-safe.
  */
 public final class Pipeline implements EventSink, AutoCloseable {
 
@@ -70,7 +72,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
       try {
         handler.accept(e);
         handled.incrementAndGet();
-      } catch (RuntimeException ex) {
+      } catch (Throwable ex) { // NOPMD: the one dispatch thread must outlive any handler failure, even an Error
         failures.incrementAndGet();
         LOG.warn("event handler failed on {} from {}: {}", e.kind(), e.sensor(), ex.toString(), ex);
       }

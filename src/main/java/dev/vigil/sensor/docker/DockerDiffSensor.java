@@ -70,10 +70,22 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
     }
   }
 
-  /** The changes not reported before; each entry of {@code raw} is {path, kind} with Docker's kind 0/1/2. */
+  /**
+   * The changes not reported before; each entry of {@code raw} is {path, kind} with Docker's kind 0/1/2. A changed
+   * directory that is the parent of another entry is left out: the engine lists every parent of a changed file,
+   * and the file itself is the news.
+   */
   List<FileChange> news(ContainerInfo c, List<String[]> raw, Seen seen) {
     List<FileChange> out = new ArrayList<>();
+    java.util.TreeSet<String> paths = new java.util.TreeSet<>();
     for (String[] r : raw) {
+      paths.add(r[0]);
+    }
+    for (String[] r : raw) {
+      String next = paths.higher(r[0] + "/");
+      if (r[1].equals("0") && next != null && next.startsWith(r[0] + "/")) {
+        continue;
+      }
       FileChange.Kind kind = switch (r[1]) {
         case "1" -> FileChange.Kind.ADDED;
         case "2" -> FileChange.Kind.DELETED;
