@@ -58,6 +58,27 @@ class EngineUnavailableIT {
   }
 
   @Test
+  void logFormatJson_writesEcsJsonLinesOnStderr() throws Exception {
+    try (Agent a = Agent.start("monitor", "-H", "unix:///tmp/vigil-it-no-such.sock", "--wait-for-engine", "1s",
+        "--log-format", "json")) {
+      assertThat(a.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+      com.fasterxml.jackson.databind.JsonNode waiting = null;
+      for (String line : a.stderrText().split("\n")) {
+        if (line.startsWith("{")) {
+          com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+          if (n.path("message").asText().contains("waiting for the engine")) {
+            waiting = n;
+          }
+        }
+      }
+      assertThat(waiting).as(a.stderrText()).isNotNull();
+      assertThat(waiting.path("log.level").asText()).isEqualTo("WARN");
+      assertThat(waiting.has("@timestamp")).isTrue();
+      assertThat(waiting.path("service.name").asText()).isEqualTo("vigil");
+    }
+  }
+
+  @Test
   void badOption_exits2_withUsage() throws Exception {
     try (Agent a = Agent.start("monitor", "--stats-interval", "soon")) {
       assertThat(a.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
