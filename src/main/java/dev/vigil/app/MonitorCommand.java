@@ -125,6 +125,14 @@ final class MonitorCommand implements Callable<Integer> {
             "unknown sensor '" + s + "' for --disable-sensor (known: " + String.join(", ", SENSORS) + ")");
       }
     }
+    positive("--stats-interval", statsInterval);
+    positive("--top-interval", topInterval);
+    positive("--diff-interval", diffInterval);
+    positive("--events-liveness", eventsLiveness);
+    positive("--status-interval", statusInterval);
+    if (waitForEngine != null && waitForEngine.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--wait-for-engine must not be negative");
+    }
     if (maxLogLine < 256) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-log-line must be at least 256");
     }
@@ -142,6 +150,12 @@ final class MonitorCommand implements Callable<Integer> {
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
         eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
+  }
+
+  private void positive(String option, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " must be longer than 0 (got " + d + ")");
+    }
   }
 
   static String localHostname() {

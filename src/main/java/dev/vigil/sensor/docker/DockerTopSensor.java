@@ -10,10 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * FALLBACK process sensor: polls {@code docker top} for each running container and reports processes it has not
@@ -84,9 +82,12 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
     if (iPid < 0) {
       return out;
     }
-    Set<Long> pids = new HashSet<>();
+    Map<Long, Long> parentOf = new HashMap<>();
+    Map<Long, String> argsOf = new HashMap<>();
     for (String[] r : rows) {
-      pids.add(parseLong(r[iPid]));
+      long pid = parseLong(r[iPid]);
+      parentOf.put(pid, iPpid >= 0 ? parseLong(r[iPpid]) : 0);
+      argsOf.put(pid, r.length > iArgs ? r[iArgs] : "");
     }
     Map<Long, String> now = new HashMap<>();
     for (String[] r : rows) {
@@ -100,11 +101,7 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
       List<String> argv = splitArgs(args);
       String comm = iComm >= 0 && iComm != iArgs ? r[iComm] : argv.isEmpty() ? "" : baseName(argv.get(0));
       String tty = iTty >= 0 && !"?".equals(r[iTty]) ? r[iTty] : "";
-      ExecOrigin origin = ExecOrigin.CONTAINER;
-      if (pid != c.initPid() && !pids.contains(ppid)) {
-        origin = args.equals(DockerEventsSensor.healthcheckCommand(c.healthcheck())) ? ExecOrigin.HEALTHCHECK
-            : ExecOrigin.DOCKER_EXEC;
-      }
+      ExecOrigin origin = origin(c, pid, parentOf, argsOf);
       out.add(new ProcessExec(clock.instant(), c.ref(), NAME, pid, ppid, comm, "", argv,
           iUid >= 0 ? parseLong(r[iUid]) : -1, "", tty, origin, ""));
     }
@@ -113,6 +110,28 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
       seen.byPid.putAll(now);
     }
     return out;
+  }
+
+  /**
+   * Where a process's subtree was started: walk up the parents inside the listing to the topmost one; if that is
+   * the container's init process the origin is the container itself, else it was started from outside (by
+   * {@code docker exec}, or by the HEALTHCHECK when the topmost command is the health test) and so was everything
+   * below it.
+   */
+  static ExecOrigin origin(ContainerInfo c, long pid, Map<Long, Long> parentOf, Map<Long, String> argsOf) {
+    long top = pid;
+    for (int depth = 0; depth < 256; depth++) {
+      Long parent = parentOf.get(top);
+      if (parent == null || !parentOf.containsKey(parent) || parent == top) {
+        break;
+      }
+      top = parent;
+    }
+    if (top == c.initPid()) {
+      return ExecOrigin.CONTAINER;
+    }
+    return argsOf.getOrDefault(top, "").equals(DockerEventsSensor.healthcheckCommand(c.healthcheck()))
+        ? ExecOrigin.HEALTHCHECK : ExecOrigin.DOCKER_EXEC;
   }
 
   private static int index(String[] titles, String name) {
