@@ -13,12 +13,24 @@ import java.util.List;
  * @param user the user name when known, else empty
  * @param tty the controlling terminal, empty when none or unknown
  * @param execId the Docker exec id for {@link ExecOrigin#DOCKER_EXEC}, else empty
+ * @param ancestors the known ancestors inside the container, parent first (may be empty or partial)
  */
 public record ProcessExec(
     Instant time, ContainerRef container, String sensor, long pid, long ppid, String name, String exePath,
-    List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId) implements Event {
+    List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId,
+    List<Ancestor> ancestors) implements Event {
+
+  /** A process above this one in the tree, as known when this one was seen. */
+  public record Ancestor(long pid, String name, String cmdline) {}
+
+  /** A process whose ancestors are unknown. */
+  public ProcessExec(Instant time, ContainerRef container, String sensor, long pid, long ppid, String name,
+      String exePath, List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId) {
+    this(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId, List.of());
+  }
 
   public ProcessExec {
+    ancestors = List.copyOf(ancestors);
     args = List.copyOf(args);
     exePath = exePath == null ? "" : exePath;
     user = user == null ? "" : user;
@@ -33,7 +45,8 @@ public record ProcessExec(
 
   @Override
   public ProcessExec withContainer(ContainerRef ref) {
-    return new ProcessExec(time, ref, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId);
+    return new ProcessExec(time, ref, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId,
+        ancestors);
   }
 
   /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */

@@ -84,10 +84,12 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
     }
     Map<Long, Long> parentOf = new HashMap<>();
     Map<Long, String> argsOf = new HashMap<>();
+    Map<Long, String> commOf = new HashMap<>();
     for (String[] r : rows) {
       long pid = parseLong(r[iPid]);
       parentOf.put(pid, iPpid >= 0 ? parseLong(r[iPpid]) : 0);
       argsOf.put(pid, r.length > iArgs ? r[iArgs] : "");
+      commOf.put(pid, iComm >= 0 && iComm != iArgs ? r[iComm] : "");
     }
     Map<Long, String> now = new HashMap<>();
     for (String[] r : rows) {
@@ -103,7 +105,7 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
       String tty = iTty >= 0 && !"?".equals(r[iTty]) ? r[iTty] : "";
       ExecOrigin origin = origin(c, pid, parentOf, argsOf);
       out.add(new ProcessExec(clock.instant(), c.ref(), NAME, pid, ppid, comm, "", argv,
-          iUid >= 0 ? parseLong(r[iUid]) : -1, "", tty, origin, ""));
+          iUid >= 0 ? parseLong(r[iUid]) : -1, "", tty, origin, "", ancestors(pid, parentOf, commOf, argsOf)));
     }
     if (now.size() <= MAX_PIDS) {
       seen.byPid.clear();
@@ -132,6 +134,29 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
     }
     return argsOf.getOrDefault(top, "").equals(DockerEventsSensor.healthcheckCommand(c.healthcheck()))
         ? ExecOrigin.HEALTHCHECK : ExecOrigin.DOCKER_EXEC;
+  }
+
+  /** The process's ancestors found in the same listing, parent first. */
+  static List<ProcessExec.Ancestor> ancestors(long pid, Map<Long, Long> parentOf, Map<Long, String> commOf,
+      Map<Long, String> argsOf) {
+    List<ProcessExec.Ancestor> out = new ArrayList<>();
+    Long p = parentOf.get(pid);
+    while (p != null && argsOf.containsKey(p) && out.size() < 64 && p != pid) {
+      String args = argsOf.get(p);
+      String comm = commOf.getOrDefault(p, "");
+      if (comm.isEmpty()) {
+        List<String> argv = splitArgs(args);
+        comm = argv.isEmpty() ? "" : baseName(argv.get(0));
+      }
+      List<String> argv = splitArgs(args);
+      StringBuilder cmd = new StringBuilder(comm);
+      for (int i = 1; i < argv.size(); i++) {
+        cmd.append(' ').append(argv.get(i));
+      }
+      out.add(new ProcessExec.Ancestor(p, comm, cmd.toString()));
+      p = parentOf.get(p);
+    }
+    return out;
   }
 
   private static int index(String[] titles, String name) {
