@@ -12,6 +12,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
 command -v file >/dev/null 2>&1 || missing+=(file)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "setup.sh: run as root to install ${missing[*]}" >&2; exit 1; }
   echo "setup.sh: installing ${missing[*]}" >&2

@@ -108,6 +108,14 @@ final class MonitorCommand implements Callable<Integer> {
       description = "How often to log a status line with event, drop and alert counts (default: ${DEFAULT-VALUE}).")
   Duration statusInterval;
 
+  @picocli.CommandLine.Mixin
+  RuleOptions ruleOptions = new RuleOptions();
+
+  @Option(names = "--record-events", paramLabel = "FILE",
+      description = "Append every event the engine sees (and the container records it needs) to FILE as JSON lines,"
+          + " for `vigil replay`.")
+  Path recordEvents;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Agent log format on stderr: text or json (ECS) (default: ${DEFAULT-VALUE}).")
   LoggingSetup.Format logFormat;
@@ -148,7 +156,8 @@ final class MonitorCommand implements Callable<Integer> {
         Duration.ofSeconds(30));
     MonitorConfig cfg = new MonitorConfig(docker, alertsFile, !noStdoutAlerts,
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
-        eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval);
+        eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
+        recordEvents);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

@@ -11,6 +11,8 @@ import java.util.Set;
  * @param alertsFile JSON-lines alerts file, or null for none
  * @param waitForEngine how long to retry an unavailable engine at start; null = fail at once, ZERO = forever
  * @param disabledSensors sensor names not to start
+ * @param rules which rules to load
+ * @param recordEvents file to record events to, or null
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -25,4 +27,6 @@ record MonitorConfig(
     int maxLogLineBytes,
     int queueCapacity,
     Set<String> disabledSensors,
-    Duration statusInterval) {}
+    Duration statusInterval,
+    RuleOptions rules,
+    Path recordEvents) {}

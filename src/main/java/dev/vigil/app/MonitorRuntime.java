@@ -1,16 +1,16 @@
 package dev.vigil.app;
 
-import dev.vigil.alert.AlertFactory;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
-import dev.vigil.detect.LogScanSignatureDetector;
-import dev.vigil.detect.SensitiveFileDetector;
-import dev.vigil.detect.SuspiciousProcessDetector;
-import dev.vigil.engine.DetectorEngine;
 import dev.vigil.engine.Engine;
+import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Event;
+import dev.vigil.pipeline.ExecDeduplicator;
 import dev.vigil.pipeline.Pipeline;
+import dev.vigil.record.EventRecorder;
+import dev.vigil.rules.LoadResult;
+import dev.vigil.rules.field.Capability;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerDiffSensor;
@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,9 +78,17 @@ final class MonitorRuntime {
       sinks.add(fileSink);
     }
     AlertSink out = new FanOut(sinks, metrics);
-    AlertFactory alerts = new AlertFactory(cfg.hostname());
-    Engine engine = new DetectorEngine(List.of(new SuspiciousProcessDetector(alerts),
-        new LogScanSignatureDetector(alerts), new SensitiveFileDetector(alerts)));
+    Set<Capability> capabilities = capabilities();
+    LoadResult rules = cfg.rules().load(capabilities);
+    if (rules.hasErrors()) {
+      rules.errors().forEach(err::println);
+      err.println("vigil: the rules have " + rules.errors().size() + " errors; fix them (see `vigil rules validate`)");
+      err.flush();
+      return ExitCodes.ERROR;
+    }
+    // Rules switched off for a sensor this host lacks are expected: summarised once after connecting, detailed by
+    // `vigil rules list`. Other warnings (a user's file) are shown as they are.
+    rules.warnings().stream().filter(w -> !w.code().equals("VW010")).forEach(w -> LOG.warn("{}", w));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
@@ -105,8 +114,24 @@ final class MonitorRuntime {
       return ExitCodes.OK; // stopped by a signal while waiting for the engine
     }
 
+    long off = rules.rules().size() - rules.enabled().size();
+    LOG.info("rules: {} loaded, {} enabled, {} disabled (`vigil rules list` says why)", rules.rules().size(),
+        rules.enabled().size(), off);
+    rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
     DockerInventory inventory = new DockerInventory(conn);
-    Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> handle(e, inventory, engine, out), metrics);
+    Engine engine = new RuleEngine(rules, inventory, cfg.hostname());
+    EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
+    ExecDeduplicator dedup = new ExecDeduplicator();
+    Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> {
+      Event resolved = e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()));
+      if (dedup.isDuplicate(resolved)) {
+        return;
+      }
+      if (recorder != null) {
+        recorder.record(resolved);
+      }
+      engine.process(resolved, out);
+    }, metrics);
     pipeline.start();
 
     DockerEventsSensor events = new DockerEventsSensor(conn, inventory, pipeline, metrics, cfg.eventsLiveness(),
@@ -126,7 +151,7 @@ final class MonitorRuntime {
       started.add(s);
       LOG.info("sensor {} started{}", s.name(), s.fallback() ? " (fallback: polling the Engine API)" : "");
     }
-    LOG.info("vigil {} monitoring {} containers ({} running) on {}; detectors: {}", VersionCommand.version(),
+    LOG.info("vigil {} monitoring {} containers ({} running) on {}; {}", VersionCommand.version(),
         inventory.all().size(), inventory.running().size(), conn.host(), String.join(", ", engine.describe()));
 
     ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -149,6 +174,9 @@ final class MonitorRuntime {
       started.get(i).close();
     }
     pipeline.close(Duration.ofSeconds(5));
+    if (recorder != null) {
+      recorder.close();
+    }
     if (fileSink != null) {
       fileSink.close();
     }
@@ -159,9 +187,19 @@ final class MonitorRuntime {
     return ExitCodes.OK;
   }
 
-  private static void handle(Event e, DockerInventory inventory, Engine engine, AlertSink out) {
-    Event resolved = e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()));
-    engine.process(resolved, out);
+  /** What the running sensors can observe; rules needing anything else load disabled. */
+  private Set<Capability> capabilities() {
+    Set<Capability> caps = Capability.dockerSensors();
+    if (cfg.disabledSensors().contains("docker.logs")) {
+      caps.remove(Capability.LOG);
+    }
+    if (cfg.disabledSensors().contains("docker.stats")) {
+      caps.remove(Capability.STATS);
+    }
+    if (cfg.disabledSensors().contains("docker.diff")) {
+      caps.remove(Capability.FILE_CHANGE);
+    }
+    return caps;
   }
 
   private static long alertCount(Metrics m) {

@@ -71,7 +71,7 @@ class MonitorAlertsIT {
     assertThat(a.path("priority").asText()).isEqualTo("Notice");
     assertThat(a.path("source").asText()).isEqualTo("syscall");
     assertThat(a.path("output").asText()).contains("Notice Remote file copy tool launched in container")
-        .contains("container_name=" + name).contains("image=vigil-test/busybox:1");
+        .contains("container=" + name).contains("image=vigil-test/busybox:1");
     assertThat(a.path("tags").toString()).contains("T1105");
     Instant alerted = Instant.parse(a.path("time").asText());
     assertThat(Duration.between(before, alerted)).as("alert within a few seconds").isLessThan(Duration.ofSeconds(8));
@@ -113,7 +113,7 @@ class MonitorAlertsIT {
     String name = DockerCli.uniqueName("passwd");
     DockerCli.runShell(name, "sleep 1; echo 'evil:x:0:0::/:/bin/sh' >> /etc/passwd; sleep 60", "--stop-timeout", "1");
 
-    JsonNode a = agent.awaitAlert(rule("File below /etc changed in container", name), WAIT);
+    JsonNode a = agent.awaitAlert(rule("Write below sensitive directory in container", name), WAIT);
 
     assertFalcoShape(a);
     assertThat(a.path("output_fields").path("fd.name").asText()).isEqualTo("/etc/passwd");

@@ -74,6 +74,21 @@ public final class FieldTable {
     return dot > 0 && FALCO_CLASSES.contains(field.substring(0, dot));
   }
 
+  /**
+   * Every {@code evt.type} value Vigil produces, with the capability of the sensors that produce it and the source
+   * it belongs to. Rules constrained to other types (ptrace, mmap, ...) can never fire and load disabled.
+   */
+  public static final Map<String, Capability> EVENT_TYPES = Map.of(
+      "execve", PROCESS, "openat", FILE_CHANGE, "unlinkat", FILE_CHANGE, "container", ENGINE_EVENTS,
+      "docker", ENGINE_EVENTS, "log", LOG, "stats", STATS);
+
+  /** The event types of each source, for rules whose condition does not constrain {@code evt.type}. */
+  public static final Map<String, Set<String>> SOURCE_TYPES = Map.of(
+      "syscall", Set.of("execve", "openat", "unlinkat"),
+      "docker", Set.of("container", "docker"),
+      "log", Set.of("log"),
+      "stats", Set.of("stats"));
+
   /** The {@code evt.type} Vigil assigns to an event (Falco's syscall names where one fits). */
   public static String eventType(Event e) {
     switch (e.kind()) {

@@ -73,7 +73,7 @@ public final class DockerConnection implements AutoCloseable {
         DockerClient probe = DockerClientImpl.getInstance(probeConfig, probeHttp)) {
       v = probe.versionCmd().exec();
     } catch (IOException | RuntimeException e) {
-      throw classify(where, e);
+      throw classify(where, e, probeConfig.getSSLConfig() != null);
     }
     RemoteApiVersion engineApi = RemoteApiVersion.parseConfig(v.getApiVersion());
     if (!engineApi.isGreaterOrEqual(MIN_API)) {
@@ -104,6 +104,14 @@ public final class DockerConnection implements AutoCloseable {
 
   /** Maps a failed first contact to a one-line message naming the address and the likely fix. */
   static EngineUnavailableException classify(String where, Throwable e) {
+    return classify(where, e, false);
+  }
+
+  /**
+   * @param tls whether TLS was in use: a peer that drops the connection mid-handshake (broken pipe, reset, EOF) is
+   *     then almost always refusing the client certificate
+   */
+  static EngineUnavailableException classify(String where, Throwable e, boolean tls) {
     String msg = chainMessages(e);
     String lower = msg.toLowerCase(java.util.Locale.ROOT);
     if (lower.contains("permission denied") || lower.contains("eacces") || lower.contains("operation not permitted")) {
@@ -117,8 +125,17 @@ public final class DockerConnection implements AutoCloseable {
           "TLS handshake with Docker engine at " + where + " failed (" + rootMessage(e)
               + "): check --tls-verify and the ca.pem/cert.pem/key.pem in --tls-cert-path", e);
     }
+    boolean dropped = lower.contains("broken pipe") || lower.contains("connection reset")
+        || lower.contains("eofexception") || lower.contains("unexpected end of stream");
+    if (tls && dropped) {
+      return new EngineUnavailableException(EngineUnavailableException.Reason.TLS,
+          "Docker engine at " + where + " closed the connection during the TLS handshake (" + rootMessage(e)
+              + "); it probably refused the client certificate: check cert.pem/key.pem in --tls-cert-path", e);
+    }
     String why;
-    if (lower.contains("no such file") || lower.contains("enoent")) {
+    if (!tls && dropped && where.startsWith("tcp://")) {
+      why = rootMessage(e) + "; is this a TLS port? try --tls-verify";
+    } else if (lower.contains("no such file") || lower.contains("enoent")) {
       why = "no socket there; is dockerd running?";
     } else if (lower.contains("connection refused") || lower.contains("econnrefused")) {
       why = "connection refused; is dockerd running and listening there?";

@@ -204,6 +204,14 @@ public final class DockerEventsSensor implements Sensor {
     return (timeNano / 1_000_000_000L) + "." + String.format("%09d", timeNano % 1_000_000_000L);
   }
 
+  static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (java.io.IOException e) {
+      LOG.debug("closing stream: {}", e.toString());
+    }
+  }
+
   /** docker-java callback: translate nothing, do no I/O, only enqueue. */
   private final class Callback extends ResultCallback.Adapter<Event> {
     @Override
@@ -222,7 +230,8 @@ public final class DockerEventsSensor implements Sensor {
         }
         streamOpen = false;
       }
-      super.onError(t);
+      // Not super.onError: docker-java's default logs a stack trace; the supervisor reconnects.
+      closeQuietly(this);
     }
 
     @Override

@@ -38,6 +38,12 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
   private volatile boolean running;
   private volatile Instant startedAt;
+  private final java.util.concurrent.ScheduledExecutorService retries =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-docker.logs-retry");
+        t.setDaemon(true);
+        return t;
+      });
 
   public DockerLogsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       int maxLineBytes, Metrics metrics) {
@@ -69,6 +75,11 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
     if (!running) {
       return;
     }
+    follow(c, c.startedAt().isAfter(startedAt) ? (int) c.startedAt().getEpochSecond() : -1);
+  }
+
+  /** Opens a follow from {@code sinceSecond} (epoch seconds), or from now when it is negative. */
+  private void follow(ContainerInfo c, int sinceSecond) {
     String id = c.ref().id();
     Follow f = new Follow(c.ref());
     Follow before = follows.put(id, f);
@@ -76,9 +87,9 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
       before.close();
     }
     var cmd = conn.streams().logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
-    if (c.startedAt().isAfter(startedAt)) {
-      // Started after us: read from its start so the first lines are not lost (since= has 1 s resolution).
-      cmd = cmd.withSince((int) c.startedAt().getEpochSecond());
+    if (sinceSecond >= 0) {
+      // Started after us (or failed): read from then so no line is lost (since= has 1 s resolution).
+      cmd = cmd.withSince(sinceSecond);
     } else {
       cmd = cmd.withTail(0);
     }
@@ -94,6 +105,19 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
   public void stopped(ContainerInfo c) {
     // Nothing to do: the engine ends a follow when its container stops, after the last lines it wrote, and
     // onComplete forgets the stream then. A restart is a new start(), which replaces any stream still open.
+  }
+
+  /**
+   * Follows a container again after its stream failed, from the second the failure happened (lines of that
+   * second may arrive twice; none are lost), if it is still running and nothing else reattached it meanwhile.
+   */
+  private void retry(String id, Instant since) {
+    retries.schedule(() -> {
+      if (!running || follows.containsKey(id)) {
+        return;
+      }
+      inventory.find(id).filter(ContainerInfo::running).ifPresent(c -> follow(c, (int) since.getEpochSecond()));
+    }, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Number of containers whose logs are followed now. */
@@ -142,11 +166,15 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
 
     @Override
     public void onError(Throwable t) {
-      follows.remove(ref.id(), this);
-      if (running) {
-        LOG.debug("log stream of {} ended: {}", ref.name(), DockerConnection.rootMessage(t));
+      out.flush(line -> emit(LogLine.Stream.STDOUT, line));
+      err.flush(line -> emit(LogLine.Stream.STDERR, line));
+      boolean mine = follows.remove(ref.id(), this);
+      DockerEventsSensor.closeQuietly(this); // not super.onError: that logs a stack trace
+      if (running && mine) {
+        metrics.counter("vigil.log.stream_errors", "sensor", NAME).increment();
+        LOG.warn("log stream of {} failed ({}); following it again", ref.name(), DockerConnection.rootMessage(t));
+        retry(ref.id(), clock.instant());
       }
-      super.onError(t);
     }
 
     @Override
@@ -162,6 +190,7 @@ public final class DockerLogsSensor implements Sensor, DockerInventory.Listener 
   @Override
   public void close() {
     running = false;
+    retries.shutdownNow();
     for (Follow f : follows.values()) {
       f.close();
     }

@@ -1,0 +1,104 @@
+package dev.vigil.app;
+
+import dev.vigil.rules.CompiledRule;
+import dev.vigil.rules.Diagnostic;
+import dev.vigil.rules.LoadResult;
+import dev.vigil.rules.RuleCompiler;
+import dev.vigil.rules.RulesLoader;
+import dev.vigil.rules.field.Capability;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil rules validate|list}: check rules files and show what is loaded. */
+@Command(name = "rules", description = "Check rules files and list the rules Vigil loads.",
+    subcommands = {RulesCommand.Validate.class, RulesCommand.ListRules.class})
+final class RulesCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Prints diagnostics as {@code file:line:col: error CODE: message}. */
+  static void print(List<Diagnostic> diags, PrintWriter out) {
+    for (Diagnostic d : diags) {
+      out.println(d);
+    }
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = {"Check rules files: YAML, items, conditions, fields, operators, macros, lists, outputs.",
+          "Files are read after the built-in rules (as monitor would), so they may use its lists and macros.",
+          "Prints each problem as file:line:col: error|warning CODE: message; exits 1 when there are errors."})
+  static final class Validate implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Rules files or directories, in load order.")
+    List<Path> files;
+
+    @Option(names = "--no-default-rules", description = "Validate the files on their own, without the built-ins.")
+    boolean noDefaultRules;
+
+    @Option(names = "--all-sensors",
+        description = "Check as if every sensor ran (no rule is disabled for a missing sensor).")
+    boolean allSensors;
+
+    @Override
+    public Integer call() {
+      LoadResult r = RulesLoader.load(!noDefaultRules, files, new RuleCompiler.Options(
+          allSensors ? Capability.all() : Capability.dockerSensors(), List.of(), List.of(),
+          dev.vigil.alert.Priority.DEBUG));
+      PrintWriter out = spec.commandLine().getOut();
+      print(r.diagnostics(), out);
+      out.printf("%d rules: %d enabled, %d disabled; %d errors, %d warnings%n", r.rules().size(), r.enabled().size(),
+          r.rules().size() - r.enabled().size(), r.errors().size(), r.warnings().size());
+      out.flush();
+      return r.hasErrors() ? ExitCodes.ERROR : ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the rules that would load: name, priority, tags, enabled state and source file.")
+  static final class ListRules implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    RuleOptions ruleOptions = new RuleOptions();
+
+    @Option(names = "--all-sensors", description = "List as if every sensor ran.")
+    boolean allSensors;
+
+    @Override
+    public Integer call() {
+      LoadResult r = ruleOptions.load(allSensors ? Capability.all() : Capability.dockerSensors());
+      PrintWriter out = spec.commandLine().getOut();
+      if (r.hasErrors()) {
+        print(r.errors(), out);
+        out.flush();
+        return ExitCodes.ERROR;
+      }
+      out.printf("%-55s %-13s %-8s %-32s %s%n", "RULE", "PRIORITY", "ENABLED", "SOURCE", "TAGS");
+      for (CompiledRule c : r.rules()) {
+        out.printf("%-55s %-13s %-8s %-32s %s%n", c.name(), c.priority().label(), c.enabled() ? "yes" : "no",
+            c.origin().file() + ":" + c.origin().pos().line(), String.join(",", c.tags()));
+        if (!c.enabled()) {
+          out.printf("    disabled: %s%n", c.disabledReason());
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.vigil.rules;
+
+import dev.vigil.rules.lang.Pos;
+import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * One rules file's text seen through SnakeYAML nodes: 1-based positions, where a scalar's text starts, and duplicate
+ * key detection. Immutable once built; safe to share between threads.
+ */
+final class YamlText {
+
+  // YAML 1.1 (SnakeYAML) also breaks lines at NEL, LS and PS; marks count lines the same way.
+  private static final Pattern LINE_BREAK = Pattern.compile("\r\n|[\r\n\u0085\u2028\u2029]");
+
+  private final String[] lines;
+
+  YamlText(String text) {
+    this.lines = LINE_BREAK.split(text, -1);
+  }
+
+  static Pos pos(Node node) {
+    return pos(node.getStartMark());
+  }
+
+  static Pos pos(Mark mark) {
+    return new Pos(mark.getLine() + 1, mark.getColumn() + 1);
+  }
+
+  static boolean isNull(Node node) {
+    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+  }
+
+  /** The scalar's text, or null when the node is not a non-null scalar. */
+  static String scalar(Node node) {
+    return node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : null;
+  }
+
+  /** "a mapping", "a list", ... for messages about wrong types. */
+  static String describe(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    return isNull(node) ? "empty" : "the value '" + ((ScalarNode) node).getValue() + "'";
+  }
+
+  /**
+   * Where Pos(1,1) of a scalar's value lies in the file. Plain scalars start at their node, quoted ones one column
+   * after the quote, block scalars ({@code >} or {@code |}) on the line after the indicator at the block's
+   * indentation. Exact for the first line only: plain, quoted and folded scalars join their lines, so a position
+   * on a later source line is reported on the first line, past its end; literal blocks keep their lines, but
+   * {@link Pos#offsetBy} counts later-line columns from column 1, not from the block's indentation.
+   */
+  Pos textOrigin(ScalarNode node) {
+    Mark start = node.getStartMark();
+    ScalarStyle style = node.getScalarStyle();
+    if (style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED) {
+      return new Pos(start.getLine() + 1, start.getColumn() + 2);
+    }
+    if (style != ScalarStyle.LITERAL && style != ScalarStyle.FOLDED) {
+      return pos(start);
+    }
+    int firstLine = start.getLine() + 1;
+    int lastLine = Math.min(node.getEndMark().getLine(), lines.length - 1);
+    for (int i = firstLine; i <= lastLine; i++) {
+      String line = lines[i];
+      int indent = 0;
+      while (indent < line.length() && line.charAt(indent) == ' ') {
+        indent++;
+      }
+      if (indent < line.length()) {
+        return new Pos(firstLine + 1, indent + 1);
+      }
+    }
+    return new Pos(firstLine + 1, 1);
+  }
+
+  /**
+   * Calls {@code duplicate} with the key node of every repeated scalar key in any mapping under {@code root}.
+   * Needed because SnakeYAML only rejects duplicates when constructing objects, and we only compose nodes.
+   */
+  static void findDuplicateKeys(Node root, Consumer<Node> duplicate) {
+    walk(root, duplicate, new IdentityHashMap<>());
+  }
+
+  private static void walk(Node node, Consumer<Node> duplicate, Map<Node, Boolean> seen) {
+    // Aliases make the node tree a graph, possibly a cyclic one.
+    if (seen.put(node, Boolean.TRUE) != null) {
+      return;
+    }
+    if (node instanceof MappingNode) {
+      Set<String> keys = new HashSet<>();
+      for (NodeTuple t : ((MappingNode) node).getValue()) {
+        String key = scalar(t.getKeyNode());
+        if (key != null && !keys.add(key)) {
+          duplicate.accept(t.getKeyNode());
+        }
+        walk(t.getKeyNode(), duplicate, seen);
+        walk(t.getValueNode(), duplicate, seen);
+      }
+    } else if (node instanceof SequenceNode) {
+      for (Node child : ((SequenceNode) node).getValue()) {
+        walk(child, duplicate, seen);
+      }
+    }
+  }
+
+  /** Folds a multi-line message (SnakeYAML's often are) into one line. */
+  static String oneLine(String message) {
+    return message == null ? "" : message.strip().replaceAll("\\s*[\r\n]+\\s*", " ");
+  }
+}
