@@ -60,9 +60,13 @@ final class RulesCommand implements Runnable {
           allSensors ? Capability.all() : Capability.dockerSensors(), List.of(), List.of(),
           dev.vigil.alert.Priority.DEBUG));
       PrintWriter out = spec.commandLine().getOut();
-      print(r.diagnostics(), out);
+      // The user's files are the subject: the built-ins' own warnings (rules off for a missing sensor) are noise.
+      List<Diagnostic> shown = r.diagnostics().stream()
+          .filter(d -> d.isError() || !d.file().equals(RulesLoader.BUILTIN)).toList();
+      print(shown, out);
+      long errors = shown.stream().filter(Diagnostic::isError).count();
       out.printf("%d rules: %d enabled, %d disabled; %d errors, %d warnings%n", r.rules().size(), r.enabled().size(),
-          r.rules().size() - r.enabled().size(), r.errors().size(), r.warnings().size());
+          r.rules().size() - r.enabled().size(), errors, shown.size() - errors);
       out.flush();
       return r.hasErrors() ? ExitCodes.ERROR : ExitCodes.OK;
     }

@@ -111,7 +111,9 @@ final class ExprCompiler {
       if (FieldTable.isFalcoClass(ref.name())) {
         s.unsupported.add("field " + ref.name() + " (not supported by Vigil)");
       } else {
-        s.error("VR112", ref.pos(), "unknown field '" + ref.name() + "' (see `vigil fields`)");
+        String near = table.closest(ref.name());
+        s.error("VR112", ref.pos(), "unknown field '" + ref.name() + "'"
+            + (near != null ? "; did you mean '" + near + "'?" : " (see `vigil fields`)"));
       }
       return null;
     }

@@ -68,10 +68,68 @@ public final class FieldTable {
     return byName.values();
   }
 
-  /** True when the name belongs to a Falco field class, so a missing definition means "not supported here". */
+  /**
+   * True when the name is a field Falco defines (from the catalog of Falco's field names shipped with Vigil), so a
+   * missing definition here means "not supported by Vigil" rather than a typo. Without the catalog, any name of a
+   * Falco field class counts.
+   */
   public static boolean isFalcoClass(String field) {
-    int dot = field.indexOf('.');
-    return dot > 0 && FALCO_CLASSES.contains(field.substring(0, dot));
+    Set<String> names = FalcoFieldNames.NAMES;
+    if (names.isEmpty()) {
+      int dot = field.indexOf('.');
+      return dot > 0 && FALCO_CLASSES.contains(field.substring(0, dot));
+    }
+    if (names.contains(field)) {
+      return true;
+    }
+    for (int dot = field.lastIndexOf('.'); dot > 0; dot = field.lastIndexOf('.', dot - 1)) {
+      if (names.contains(field.substring(0, dot) + ".*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The declared field closest to a misspelt name (at most two edits away), or null. */
+  public String closest(String name) {
+    String best = null;
+    int bestDistance = 3;
+    for (String candidate : byName.keySet()) {
+      int d = distance(name, candidate, bestDistance);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance, giving up (returning {@code limit}) once it cannot be below {@code limit}. */
+  private static int distance(String a, String b, int limit) {
+    if (Math.abs(a.length() - b.length()) >= limit) {
+      return limit;
+    }
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      int rowMin = cur[0];
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        rowMin = Math.min(rowMin, cur[j]);
+      }
+      if (rowMin >= limit) {
+        return limit;
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /**
