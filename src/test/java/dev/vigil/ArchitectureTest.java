@@ -89,4 +89,27 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("dev.vigil.app..")
         .check(vigil);
   }
+
+  @Test
+  void ruleLanguageDependsOnlyOnJavaAndItself() {
+    classes().that().resideInAPackage("dev.vigil.rules.lang..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.vigil.rules.lang..")
+        .check(vigil);
+  }
+
+  @Test
+  void fieldTableDependsOnlyOnEventsAndJava() {
+    classes().that().resideInAPackage("dev.vigil.rules.field..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.vigil.rules.field..",
+            "dev.vigil.event..")
+        .check(vigil);
+  }
+
+  @Test
+  void rulesDoNotDependOnSensorsPipelineEngineSinksRecordOrApp() {
+    noClasses().that().resideInAPackage("dev.vigil.rules..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.vigil.sensor..", "dev.vigil.pipeline..",
+            "dev.vigil.engine..", "dev.vigil.sink..", "dev.vigil.record..", "dev.vigil.app..")
+        .check(vigil);
+  }
 }
