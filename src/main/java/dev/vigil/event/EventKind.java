@@ -6,6 +6,9 @@ public enum EventKind {
   ENGINE("docker"),
   PROCESS_EXEC("syscall"),
   FILE_CHANGE("syscall"),
+  FILE_OPEN("syscall"),
+  NETWORK("syscall"),
+  SENSOR("vigil"),
   LOG_LINE("log"),
   STATS("stats");
 
@@ -15,7 +18,7 @@ public enum EventKind {
     this.source = source;
   }
 
-  /** The alert {@code source} for events of this kind: syscall, docker, log or stats. */
+  /** The alert {@code source} for events of this kind: syscall, docker, log, stats or vigil. */
   public String source() {
     return source;
   }

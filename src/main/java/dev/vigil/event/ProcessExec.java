@@ -14,11 +14,30 @@ import java.util.List;
  * @param tty the controlling terminal, empty when none or unknown
  * @param execId the Docker exec id for {@link ExecOrigin#DOCKER_EXEC}, else empty
  * @param ancestors the known ancestors inside the container, parent first (may be empty or partial)
+ * @param details what only the kernel sensors know (executable's layer, standard streams, cwd); null when unknown
  */
 public record ProcessExec(
     Instant time, ContainerRef container, String sensor, long pid, long ppid, String name, String exePath,
     List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId,
-    List<Ancestor> ancestors) implements Event {
+    List<Ancestor> ancestors, Details details) implements Event {
+
+  /**
+   * Facts read from /proc at exec time by the process sensor.
+   *
+   * @param exeUpperLayer true when the executable is in the container's writable layer (not in the image), or was
+   *     deleted after starting; null when unknown
+   * @param stdinType type of fd 0: file, pipe, ipv4, ipv6, unix, tty, ... (null when unknown); same for stdout
+   * @param stdinRemote remote address ip:port of a socket on fd 0 or 1, empty when none
+   * @param cwd working directory, empty when unknown
+   */
+  public record Details(Boolean exeUpperLayer, String stdinType, String stdoutType, String stdinRemote, String cwd) {}
+
+  /** A process without kernel-sensor details. */
+  public ProcessExec(Instant time, ContainerRef container, String sensor, long pid, long ppid, String name,
+      String exePath, List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId,
+      List<Ancestor> ancestors) {
+    this(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId, ancestors, null);
+  }
 
   /** A process above this one in the tree, as known when this one was seen. */
   public record Ancestor(long pid, String name, String cmdline) {}
@@ -26,7 +45,7 @@ public record ProcessExec(
   /** A process whose ancestors are unknown. */
   public ProcessExec(Instant time, ContainerRef container, String sensor, long pid, long ppid, String name,
       String exePath, List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId) {
-    this(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId, List.of());
+    this(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId, List.of(), null);
   }
 
   public ProcessExec {
@@ -46,7 +65,7 @@ public record ProcessExec(
   @Override
   public ProcessExec withContainer(ContainerRef ref) {
     return new ProcessExec(time, ref, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId,
-        ancestors);
+        ancestors, details);
   }
 
   /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */

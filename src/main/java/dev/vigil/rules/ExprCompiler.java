@@ -213,7 +213,7 @@ final class ExprCompiler {
   private Matchers.Scalar equality(FieldType t, String v, Pos pos, Scope s) {
     switch (t) {
       case NUMBER:
-        return Matchers.equalsNumber((long) number(v, pos, s));
+        return Matchers.equalsNumber(integer(v, pos, s));
       case DECIMAL:
         return Matchers.equalsDecimal(number(v, pos, s));
       case BOOL:
@@ -254,7 +254,7 @@ final class ExprCompiler {
     if (t == FieldType.NUMBER || t == FieldType.DECIMAL) {
       Set<Long> nums = new HashSet<>();
       for (String i : items) {
-        nums.add((long) number(i, pos, s));
+        nums.add(t == FieldType.NUMBER ? integer(i, pos, s) : (long) number(i, pos, s));
       }
       return Matchers.inNumbers(nums);
     }
@@ -274,6 +274,16 @@ final class ExprCompiler {
       return v.contains(".") ? Double.parseDouble(v) : (double) Long.decode(v);
     } catch (NumberFormatException e) {
       s.error("VR114", pos, "'" + v + "' is not a number");
+      return 0;
+    }
+  }
+
+  /** A whole number (decimal, 0x hex or 0 octal); a fraction is an error, not silently truncated. */
+  private long integer(String v, Pos pos, Scope s) {
+    try {
+      return Long.decode(v.trim());
+    } catch (NumberFormatException e) {
+      s.error("VR114", pos, "'" + v + "' is not an integer");
       return 0;
     }
   }

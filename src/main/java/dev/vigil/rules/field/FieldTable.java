@@ -22,6 +22,9 @@ import dev.vigil.event.ContainerLifecycle;
 import dev.vigil.event.EngineEvent;
 import dev.vigil.event.Event;
 import dev.vigil.event.FileChange;
+import dev.vigil.event.FileOpen;
+import dev.vigil.event.NetConnection;
+import dev.vigil.event.SensorNotice;
 import dev.vigil.event.LogLine;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.StatsSample;
@@ -136,16 +139,19 @@ public final class FieldTable {
    * Every {@code evt.type} value Vigil produces, with the capability of the sensors that produce it and the source
    * it belongs to. Rules constrained to other types (ptrace, mmap, ...) can never fire and load disabled.
    */
-  public static final Map<String, Capability> EVENT_TYPES = Map.of(
-      "execve", PROCESS, "openat", FILE_CHANGE, "unlinkat", FILE_CHANGE, "container", ENGINE_EVENTS,
-      "docker", ENGINE_EVENTS, "log", LOG, "stats", STATS);
+  public static final Map<String, Capability> EVENT_TYPES = Map.ofEntries(
+      Map.entry("execve", PROCESS), Map.entry("openat", FILE_CHANGE), Map.entry("unlinkat", FILE_CHANGE),
+      Map.entry("connect", NETWORK), Map.entry("accept", NETWORK), Map.entry("listen", NETWORK),
+      Map.entry("container", ENGINE_EVENTS), Map.entry("docker", ENGINE_EVENTS), Map.entry("log", LOG),
+      Map.entry("stats", STATS), Map.entry("sensor", CORE));
 
   /** The event types of each source, for rules whose condition does not constrain {@code evt.type}. */
   public static final Map<String, Set<String>> SOURCE_TYPES = Map.of(
-      "syscall", Set.of("execve", "openat", "unlinkat"),
+      "syscall", Set.of("execve", "openat", "unlinkat", "connect", "accept", "listen"),
       "docker", Set.of("container", "docker"),
       "log", Set.of("log"),
-      "stats", Set.of("stats"));
+      "stats", Set.of("stats"),
+      "vigil", Set.of("sensor"));
 
   /** The {@code evt.type} Vigil assigns to an event (Falco's syscall names where one fits). */
   public static String eventType(Event e) {
@@ -154,6 +160,19 @@ public final class FieldTable {
         return "execve";
       case FILE_CHANGE:
         return ((FileChange) e).change() == FileChange.Kind.DELETED ? "unlinkat" : "openat";
+      case FILE_OPEN:
+        return "openat";
+      case NETWORK:
+        switch (((NetConnection) e).direction()) {
+          case OUTBOUND:
+            return "connect";
+          case INBOUND:
+            return "accept";
+          default:
+            return "listen";
+        }
+      case SENSOR:
+        return "sensor";
       case LOG_LINE:
         return "log";
       case STATS:
@@ -209,12 +228,17 @@ public final class FieldTable {
     b.add("evt.dir", STRING, CORE, "Event direction; always '<' (Vigil sees completed actions)", (e, c, a) -> "<");
     b.add("evt.source", STRING, CORE, "Event source: syscall, docker, log or stats", (e, c, a) -> e.kind().source());
     b.add("evt.is_open_write", BOOL, FILE_CHANGE, "True when a file was opened for writing (or created/changed)",
-        (e, c, a) -> e instanceof FileChange f ? f.change() != FileChange.Kind.DELETED : null);
-    b.unsupported("evt.is_open_read", BOOL, FILE_OPEN, "True when a file was opened for reading");
-    b.unsupported("evt.is_open_exec", BOOL, FILE_OPEN, "True when a file was opened for execution");
+        (e, c, a) -> e instanceof FileChange f ? f.change() != FileChange.Kind.DELETED
+            : e instanceof FileOpen o ? o.mode() == FileOpen.Mode.WRITE : null);
+    b.add("evt.is_open_read", BOOL, FILE_OPEN, "True when a file was opened for reading (and closed unwritten)",
+        (e, c, a) -> e instanceof FileOpen o ? o.mode() == FileOpen.Mode.READ : null);
+    b.add("evt.is_open_exec", BOOL, FILE_OPEN, "True when a file was opened for execution",
+        (e, c, a) -> e instanceof FileOpen o ? o.mode() == FileOpen.Mode.EXEC : null);
     b.add("vigil.sensor", STRING, CORE, "Name of the sensor that produced the event", (e, c, a) -> e.sensor());
 
-    b.proc("proc.name", STRING, PROCESS, "Process name (the kernel's comm, up to 15 characters)", ProcessExec::name);
+    b.add("proc.name", STRING, PROCESS, "Process name (the kernel's comm, up to 15 characters)",
+        (e, c, a) -> e instanceof ProcessExec p ? p.name() : e instanceof FileOpen o ? emptyToNull(o.procName())
+            : e instanceof NetConnection n ? emptyToNull(n.procName()) : null);
     b.proc("proc.exe", STRING, PROCESS, "argv[0] as the process was started",
         p -> p.args().isEmpty() ? p.name() : p.args().get(0));
     b.proc("proc.exepath", STRING, PROCESS, "Full path of the executable, when known",
@@ -222,7 +246,9 @@ public final class FieldTable {
     b.proc("proc.cmdline", STRING, PROCESS, "Process name followed by its arguments", ProcessExec::cmdline);
     b.proc("proc.args", STRING, PROCESS, "Arguments after argv[0], joined by spaces",
         p -> String.join(" ", p.args().subList(Math.min(1, p.args().size()), p.args().size())));
-    b.proc("proc.pid", NUMBER, PROCESS, "Process id (host pid namespace)", p -> p.pid() > 0 ? p.pid() : null);
+    b.add("proc.pid", NUMBER, PROCESS, "Process id (host pid namespace)",
+        (e, c, a) -> positive(e instanceof ProcessExec p ? p.pid() : e instanceof FileOpen o ? o.pid()
+            : e instanceof NetConnection n ? n.pid() : 0));
     b.proc("proc.ppid", NUMBER, PROCESS_TREE, "Parent process id", p -> p.ppid() > 0 ? p.ppid() : null);
     b.proc("proc.pname", STRING, PROCESS_TREE, "Parent process name",
         p -> p.ancestors().isEmpty() ? null : p.ancestors().get(0).name());
@@ -240,10 +266,17 @@ public final class FieldTable {
         p -> p.origin().name().toLowerCase(Locale.ROOT));
     b.proc("proc.exec_id", STRING, PROCESS, "Docker exec id of a process started by docker exec",
         p -> p.execId().isEmpty() ? null : p.execId());
-    b.unsupported("proc.is_exe_upper_layer", BOOL, EXE_LAYER,
-        "True when the executable is in the container's writable layer (not part of the image)");
-    b.unsupported("proc.stdin.type", STRING, PROCESS_FDS, "Type of fd 0: file, pipe, ipv4, ipv6, unix, ...");
-    b.unsupported("proc.stdout.type", STRING, PROCESS_FDS, "Type of fd 1: file, pipe, ipv4, ipv6, unix, ...");
+    b.proc("proc.is_exe_upper_layer", BOOL, EXE_LAYER,
+        "True when the executable is in the container's writable layer (not part of the image), or was deleted",
+        p -> p.details() == null ? null : p.details().exeUpperLayer());
+    b.proc("proc.stdin.type", STRING, PROCESS_FDS, "Type of fd 0: file, pipe, ipv4, ipv6, unix, tty, ...",
+        p -> p.details() == null ? null : p.details().stdinType());
+    b.proc("proc.stdout.type", STRING, PROCESS_FDS, "Type of fd 1: file, pipe, ipv4, ipv6, unix, tty, ...",
+        p -> p.details() == null ? null : p.details().stdoutType());
+    b.proc("proc.stdin.remote", STRING, PROCESS_FDS, "Remote ip:port of a socket on fd 0 or 1 (reverse shells)",
+        p -> p.details() == null ? null : emptyToNull(p.details().stdinRemote()));
+    b.proc("proc.cwd", STRING, PROCESS_FDS, "Working directory of the process",
+        p -> p.details() == null ? null : emptyToNull(p.details().cwd()));
     b.proc("user.uid", NUMBER, PROCESS, "User id of the process", p -> p.uid() >= 0 ? p.uid() : null);
     b.proc("user.name", STRING, PROCESS, "User name of the process, when known",
         p -> !p.user().isEmpty() ? p.user() : p.uid() == 0 ? "root" : null);
@@ -296,27 +329,50 @@ public final class FieldTable {
     b.add("container.label", STRING, CORE, FieldDef.Arg.REQUIRED_KEY, "Value of the container label [key]",
         (e, c, a) -> c.containerInfo(e).map(i -> i.labels().get(a)).orElse(null));
 
-    b.add("fd.name", STRING, FILE_CHANGE, "File path inside the container",
-        (e, c, a) -> e instanceof FileChange f ? f.path() : null);
+    b.add("fd.name", STRING, FILE_CHANGE, "File path inside the container; for a socket, lip:lport->rip:rport",
+        (e, c, a) -> e instanceof NetConnection n ? n.localIp() + ":" + n.localPort() + "->" + n.remoteIp() + ":"
+            + n.remotePort() : path(e));
     b.add("fd.directory", STRING, FILE_CHANGE, "Directory of fd.name",
-        (e, c, a) -> e instanceof FileChange f ? directory(f.path()) : null);
+        (e, c, a) -> path(e) == null ? null : directory(path(e)));
     b.add("fd.filename", STRING, FILE_CHANGE, "Base name of fd.name",
-        (e, c, a) -> e instanceof FileChange f ? f.path().substring(f.path().lastIndexOf('/') + 1) : null);
-    b.add("fd.typechar", STRING, FILE_CHANGE, "Descriptor type: f for files",
-        (e, c, a) -> e instanceof FileChange ? "f" : null);
+        (e, c, a) -> path(e) == null ? null : path(e).substring(path(e).lastIndexOf('/') + 1));
+    b.add("fd.typechar", STRING, FILE_CHANGE, "Descriptor type: f for files, 4 or 6 for IP sockets",
+        (e, c, a) -> path(e) != null ? "f" : e instanceof NetConnection n ? (n.localIp().contains(":") ? "6" : "4")
+            : null);
     b.add("fs.change", STRING, FILE_CHANGE, "What happened to the file: added, modified, deleted",
         (e, c, a) -> e instanceof FileChange f ? f.change().name().toLowerCase(Locale.ROOT) : null);
     b.unsupported("fd.num", NUMBER, FILE_OPEN, "Descriptor number");
-    b.unsupported("fd.sip", STRING, NETWORK, "Server IP address of a connection");
-    b.unsupported("fd.sport", NUMBER, NETWORK, "Server port of a connection");
-    b.unsupported("fd.cip", STRING, NETWORK, "Client IP address of a connection");
-    b.unsupported("fd.cport", NUMBER, NETWORK, "Client port of a connection");
-    b.unsupported("fd.rip", STRING, NETWORK, "Remote IP address of a connection");
-    b.unsupported("fd.rport", NUMBER, NETWORK, "Remote port of a connection");
-    b.unsupported("fd.lip", STRING, NETWORK, "Local IP address of a connection");
-    b.unsupported("fd.lport", NUMBER, NETWORK, "Local port of a connection");
-    b.unsupported("fd.l4proto", STRING, NETWORK, "Transport protocol: tcp, udp");
-    b.unsupported("fd.type", STRING, FILE_OPEN, "Descriptor type: file, ipv4, ipv6, unix, pipe, ...");
+    b.add("fd.sip", STRING, NETWORK, "Server IP address of a connection (local for accepted/listening sockets)",
+        (e, c, a) -> e instanceof NetConnection n ? (n.direction() == NetConnection.Direction.OUTBOUND ? n.remoteIp()
+            : n.localIp()) : null);
+    b.add("fd.sport", NUMBER, NETWORK, "Server port of a connection",
+        (e, c, a) -> e instanceof NetConnection n ? (long) (n.direction() == NetConnection.Direction.OUTBOUND
+            ? n.remotePort() : n.localPort()) : null);
+    b.add("fd.cip", STRING, NETWORK, "Client IP address of a connection (none for a listening socket)",
+        (e, c, a) -> e instanceof NetConnection n ? (n.direction() == NetConnection.Direction.OUTBOUND ? n.localIp()
+            : n.direction() == NetConnection.Direction.INBOUND ? n.remoteIp() : null) : null);
+    b.add("fd.cport", NUMBER, NETWORK, "Client port of a connection",
+        (e, c, a) -> e instanceof NetConnection n && n.direction() != NetConnection.Direction.LISTEN
+            ? (long) (n.direction() == NetConnection.Direction.OUTBOUND ? n.localPort() : n.remotePort()) : null);
+    b.add("fd.rip", STRING, NETWORK, "Remote IP address of a connection",
+        (e, c, a) -> e instanceof NetConnection n ? emptyToNull(n.remoteIp()) : null);
+    b.add("fd.rport", NUMBER, NETWORK, "Remote port of a connection",
+        (e, c, a) -> e instanceof NetConnection n && n.remotePort() > 0 ? (long) n.remotePort() : null);
+    b.add("fd.lip", STRING, NETWORK, "Local IP address of a connection",
+        (e, c, a) -> e instanceof NetConnection n ? n.localIp() : null);
+    b.add("fd.lport", NUMBER, NETWORK, "Local port of a connection",
+        (e, c, a) -> e instanceof NetConnection n ? (long) n.localPort() : null);
+    b.add("fd.l4proto", STRING, NETWORK, "Transport protocol: tcp, udp",
+        (e, c, a) -> e instanceof NetConnection n ? n.l4proto() : null);
+    b.add("fd.type", STRING, FILE_CHANGE, "Descriptor type: file, ipv4, ipv6",
+        (e, c, a) -> path(e) != null ? "file" : e instanceof NetConnection n ? (n.localIp().contains(":") ? "ipv6"
+            : "ipv4") : null);
+    b.add("vigil.notice", STRING, CORE, "What a sensor reports about itself: overflow, unreadable, dropped, ...",
+        (e, c, a) -> e instanceof SensorNotice n ? n.what() : null);
+    b.add("vigil.count", NUMBER, CORE, "How many events a sensor notice is about",
+        (e, c, a) -> e instanceof SensorNotice n ? n.count() : null);
+    b.add("vigil.message", STRING, CORE, "A sensor notice's explanation",
+        (e, c, a) -> e instanceof SensorNotice n ? n.message() : null);
 
     b.add("log.line", STRING, LOG, "A line the container wrote (cut at the sensor's bound)",
         (e, c, a) -> e instanceof LogLine l ? l.text() : null);
@@ -393,6 +449,18 @@ public final class FieldTable {
       }
     }
     return arg == null ? out : null;
+  }
+
+  private static String path(Event e) {
+    return e instanceof FileChange f ? f.path() : e instanceof FileOpen o ? o.path() : null;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static Long positive(long v) {
+    return v > 0 ? v : null;
   }
 
   private static String directory(String path) {
