@@ -215,12 +215,14 @@ final class MonitorRuntime {
       try {
         return DockerConnection.open(cfg.docker());
       } catch (EngineUnavailableException e) {
-        if (wait == null || e.reason() == EngineUnavailableException.Reason.UNSUPPORTED_VERSION
-            || System.nanoTime() > deadline) {
+        if (wait == null || e.reason() == EngineUnavailableException.Reason.UNSUPPORTED_VERSION) {
           throw e;
         }
         if (backoff.attempts() == 0) {
           LOG.warn("{}; waiting for the engine", e.getMessage());
+        }
+        if (System.nanoTime() > deadline) {
+          throw e;
         }
         if (stop.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS)) {
           return null;

@@ -44,6 +44,21 @@ class DaemonRestartIT {
     assertThat(r.exit()).as("docker-engine.sh %s: %s", verb, r.err()).isZero();
   }
 
+  /**
+   * The engine restarts {@code --restart always} containers when it comes back; on a slow host that can fail (a shim
+   * that could not be cleaned up). Then the container is started by hand right away, which is the other case the
+   * agent must not miss: a container started just after the restart, before the agent has reconnected.
+   */
+  private static void ensureRunning(String name) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if ("true".equals(DockerCli.exec("inspect", "--format", "{{.State.Running}}", name).out())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    DockerCli.ok("start", name);
+  }
+
   @Test
   void daemonRestart_agentsSurviveAndLoseNoContainerEvent() throws Exception {
     String survivor = DockerCli.uniqueName("restart-always");
@@ -60,6 +75,7 @@ class DaemonRestartIT {
         b.awaitLog(l -> l.contains("waiting for the engine"), Duration.ofSeconds(30));
 
         engine("start");
+        ensureRunning(survivor);
         String fresh = DockerCli.uniqueName("after-restart");
         DockerCli.runShell(fresh, COUNTING_WGET, "--stop-timeout", "1");
 
