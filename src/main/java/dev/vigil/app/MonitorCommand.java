@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
         "Runs until SIGINT or SIGTERM; a restarting engine is waited for, never a reason to exit."})
 final class MonitorCommand implements Callable<Integer> {
 
+  static final String DEFAULT_DATA_DIR = "/var/lib/vigil";
+
   static final Set<String> SENSORS = Set.of("docker.logs", "docker.stats", "docker.top", "docker.diff");
 
   @CommandLine.Spec
@@ -116,6 +118,10 @@ final class MonitorCommand implements Callable<Integer> {
           + " for `vigil replay`.")
   Path recordEvents;
 
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR,
+      description = "Where the agent keeps its state: status.json for `vigil status` (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Agent log format on stderr: text or json (ECS) (default: ${DEFAULT-VALUE}).")
   LoggingSetup.Format logFormat;
@@ -157,7 +163,7 @@ final class MonitorCommand implements Callable<Integer> {
     MonitorConfig cfg = new MonitorConfig(docker, alertsFile, !noStdoutAlerts,
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
         eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
-        recordEvents);
+        recordEvents, dataDir);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param disabledSensors sensor names not to start
  * @param rules which rules to load
  * @param recordEvents file to record events to, or null
+ * @param dataDir where status.json is written
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -29,4 +30,5 @@ record MonitorConfig(
     Set<String> disabledSensors,
     Duration statusInterval,
     RuleOptions rules,
-    Path recordEvents) {}
+    Path recordEvents,
+    Path dataDir) {}

@@ -146,26 +146,47 @@ final class MonitorRuntime {
     sensors.removeIf(s -> cfg.disabledSensors().contains(s.name()));
 
     List<Sensor> started = new ArrayList<>();
+    List<AgentStatus.SensorState> states = new ArrayList<>();
+    for (String disabledName : cfg.disabledSensors()) {
+      states.add(new AgentStatus.SensorState(disabledName, "disabled", "--disable-sensor"));
+    }
     for (Sensor s : sensors) {
       s.start();
       started.add(s);
+      states.add(new AgentStatus.SensorState(s.name(), s.fallback() ? "fallback" : "active",
+          s.fallback() ? "polling the Engine API" : ""));
       LOG.info("sensor {} started{}", s.name(), s.fallback() ? " (fallback: polling the Engine API)" : "");
     }
     LOG.info("vigil {} monitoring {} containers ({} running) on {}; {}", VersionCommand.version(),
         inventory.all().size(), inventory.running().size(), conn.host(), String.join(", ", engine.describe()));
 
+    long startedAt = System.currentTimeMillis();
+    Runnable report = () -> {
+      AgentStatus st = new AgentStatus(VersionCommand.version(), ProcessHandle.current().pid(), startedAt,
+          System.currentTimeMillis(), cfg.statusInterval().toMillis(), conn.host(), conn.engineVersion(),
+          events.connected(), List.copyOf(states), inventory.all().size(), inventory.running().size(),
+          pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), rules.rules().size(),
+          rules.enabled().size());
+      try {
+        st.write(cfg.dataDir());
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.debug("cannot write status to {}: {}", cfg.dataDir(), e.toString());
+      }
+    };
+    report.run();
     ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vigil-status");
       t.setDaemon(true);
       return t;
     });
-    status.scheduleAtFixedRate(() -> LOG.info(
-            "status: events handled={} dropped={} queue={} alerts={} containers={} running={} logs-followed={} "
-                + "log-lines-cut={} events-stream={}",
-            pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), inventory.all().size(),
-            inventory.running().size(), logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
-            events.connected() ? "connected" : "reconnecting"),
-        cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+    status.scheduleAtFixedRate(() -> {
+      LOG.info("status: events handled={} dropped={} queue={} alerts={} containers={} running={} logs-followed={} "
+              + "log-lines-cut={} events-stream={}",
+          pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), inventory.all().size(),
+          inventory.running().size(), logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
+          events.connected() ? "connected" : "reconnecting");
+      report.run();
+    }, cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
 
     stop.await();
     LOG.info("stopping");

@@ -9,39 +9,43 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Drops the second sighting of one process by two sensors: a {@code docker exec} is reported by the events sensor
- * (exact argv) and, if it lives long enough, again by the polling process sensor. A process event with the same
- * container and command line as an exec event less than {@link #WINDOW} before it, from another sensor, is a
- * duplicate. Time comes from the events. Bounded; single-threaded (the dispatch thread).
+ * Drops the second sighting of one process by two sensors: a {@code docker exec} is reported by the engine's events
+ * (exact argv, exec id) and by the process sensor (kernel connector or polling), in either order. A process event
+ * started from outside the container (docker exec or HEALTHCHECK) with the same container and command line as one
+ * from another sensor less than {@link #WINDOW} before it is a duplicate. Time comes from the events. Bounded;
+ * single-threaded (the dispatch thread).
  */
 public final class ExecDeduplicator {
 
   static final Duration WINDOW = Duration.ofSeconds(10);
   private static final int MAX = 4096;
 
-  private final Map<String, Instant> execs = new LinkedHashMap<>(256, 0.75f, false) {
+  private record Seen(String sensor, Instant time) {}
+
+  private final Map<String, Seen> seen = new LinkedHashMap<>(256, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
       return size() > MAX;
     }
   };
 
-  /** True when {@code e} repeats a docker exec already seen from another sensor. */
+  /** True when {@code e} repeats an exec already reported by another sensor. */
   public boolean isDuplicate(Event e) {
     if (!(e instanceof ProcessExec p)) {
       return false;
     }
+    if (p.execId().isEmpty() && p.origin() != ExecOrigin.DOCKER_EXEC && p.origin() != ExecOrigin.HEALTHCHECK) {
+      return false;
+    }
     String key = p.container().id() + '\0' + p.cmdline();
-    if (!p.execId().isEmpty()) {
-      execs.put(key, p.time());
-      return false;
+    Seen before = seen.get(key);
+    if (before != null && !before.sensor().equals(p.sensor())
+        && Duration.between(before.time(), p.time()).abs().compareTo(WINDOW) < 0) {
+      return true;
     }
-    if (p.origin() != ExecOrigin.DOCKER_EXEC && p.origin() != ExecOrigin.HEALTHCHECK) {
-      return false;
-    }
-    Instant seen = execs.get(key);
-    return seen != null && Duration.between(seen, p.time()).abs().compareTo(WINDOW) < 0;
+    seen.put(key, new Seen(p.sensor(), p.time()));
+    return false;
   }
 }

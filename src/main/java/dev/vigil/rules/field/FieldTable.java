@@ -339,8 +339,10 @@ public final class FieldTable {
     b.add("fd.typechar", STRING, FILE_CHANGE, "Descriptor type: f for files, 4 or 6 for IP sockets",
         (e, c, a) -> path(e) != null ? "f" : e instanceof NetConnection n ? (n.localIp().contains(":") ? "6" : "4")
             : null);
-    b.add("fs.change", STRING, FILE_CHANGE, "What happened to the file: added, modified, deleted",
-        (e, c, a) -> e instanceof FileChange f ? f.change().name().toLowerCase(Locale.ROOT) : null);
+    b.add("fs.change", STRING, FILE_CHANGE, "What happened to the file: added, modified, deleted (docker diff) or"
+        + " written (closed after writing)",
+        (e, c, a) -> e instanceof FileChange f ? f.change().name().toLowerCase(Locale.ROOT)
+            : e instanceof FileOpen o && o.mode() == FileOpen.Mode.WRITE ? "written" : null);
     b.unsupported("fd.num", NUMBER, FILE_OPEN, "Descriptor number");
     b.add("fd.sip", STRING, NETWORK, "Server IP address of a connection (local for accepted/listening sockets)",
         (e, c, a) -> e instanceof NetConnection n ? (n.direction() == NetConnection.Direction.OUTBOUND ? n.remoteIp()
