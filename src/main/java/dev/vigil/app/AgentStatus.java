@@ -43,6 +43,8 @@ record AgentStatus(String version, long pid, long startedAt, long updatedAt, lon
   }
 
   static AgentStatus read(Path dir) throws IOException {
-    return JSON.readValue(dir.resolve(FILE).toFile(), AgentStatus.class);
+    try (java.io.InputStream in = Files.newInputStream(dir.resolve(FILE))) {
+      return JSON.readValue(in, AgentStatus.class);
+    }
   }
 }

@@ -1,0 +1,58 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class StatusCommandTest {
+
+  private final StringWriter out = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    return cli.execute(args);
+  }
+
+  private static AgentStatus status(long updatedAt, List<AgentStatus.SensorState> sensors) {
+    return new AgentStatus("1.0", 42, 1, updatedAt, 10_000, "unix:///var/run/docker.sock", "28.0", true, sensors,
+        5, 3, 1000, 7, 0, 2, 32, 28);
+  }
+
+  @Test
+  void freshStatus_exits0_andShowsSensorsAndDegradedState(@TempDir Path dir) throws Exception {
+    status(System.currentTimeMillis(), List.of(
+        new AgentStatus.SensorState("kernel.proc", "unavailable", "no CAP_NET_ADMIN"),
+        new AgentStatus.SensorState("docker.top", "fallback", "polling the Engine API"))).write(dir);
+    assertThat(run("status", "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString()).contains("running").contains("DEGRADED")
+        .contains("kernel.proc").contains("unavailable").contains("no CAP_NET_ADMIN")
+        .contains("events handled 1000, dropped 7");
+  }
+
+  @Test
+  void staleStatus_exits1_sayingNotRunning(@TempDir Path dir) throws Exception {
+    status(System.currentTimeMillis() - 60_000, List.of()).write(dir);
+    assertThat(run("status", "--data-dir", dir.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("NOT RUNNING");
+  }
+
+  @Test
+  void noStatusFile_exits1(@TempDir Path dir) {
+    assertThat(run("status", "--data-dir", dir.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("vigil is not running");
+  }
+
+  @Test
+  void json_printsTheFileFields(@TempDir Path dir) throws Exception {
+    status(System.currentTimeMillis(), List.of()).write(dir);
+    assertThat(run("status", "--data-dir", dir.toString(), "--json")).isZero();
+    assertThat(out.toString()).contains("\"eventsDropped\" : 7").contains("\"rulesEnabled\" : 28");
+  }
+}
