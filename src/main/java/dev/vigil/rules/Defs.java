@@ -2,6 +2,7 @@ package dev.vigil.rules;
 
 import dev.vigil.rules.lang.Pos;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The definitions a set of rules files yields once read and merged in order (appends and overrides applied), before
@@ -31,10 +32,19 @@ public final class Defs {
   /**
    * A {@code - macro:} item.
    *
-   * @param conditionOrigin where the condition text starts (for each appended part, its own origin is lost; the
-   *     first part's is kept, matching Falco, which reports appended text against the original)
+   * @param conditionMap where each part of {@code condition} was written: its text is {@code condition}, and a
+   *     part appended later maps into its own file and item
    */
-  public record MacroDef(String name, String condition, Origin origin, Origin conditionOrigin) {}
+  public record MacroDef(String name, String condition, Origin origin, TextMap conditionMap) {
+    public MacroDef {
+      checkMap(condition, conditionMap);
+    }
+
+    /** Where the condition text starts (for an appended condition, where its first part starts). */
+    public Origin conditionOrigin() {
+      return conditionMap.origin();
+    }
+  }
 
   /**
    * One exception of a rule: {@code fields} with their {@code comps} (same length; default {@code =}, or {@code in}
@@ -55,16 +65,29 @@ public final class Defs {
   /**
    * A {@code - rule:} item after merging.
    *
+   * @param conditionMap where each part of {@code condition} was written (see {@link MacroDef})
    * @param priority the priority word as written (validated by the compiler)
    * @param source the event source, {@code syscall} when not given
    * @param skipIfUnknownFilter Falco's {@code skip-if-unknown-filter}: an unknown field skips the rule silently
    */
-  public record RuleDef(String name, String desc, String condition, Origin conditionOrigin, String output,
+  public record RuleDef(String name, String desc, String condition, TextMap conditionMap, String output,
       String priority, List<String> tags, boolean enabled, List<ExceptionDef> exceptions, String source,
       boolean skipIfUnknownFilter, Origin origin) {
     public RuleDef {
+      checkMap(condition, conditionMap);
       tags = List.copyOf(tags);
       exceptions = List.copyOf(exceptions);
+    }
+
+    /** Where the condition text starts (for an appended condition, where its first part starts). */
+    public Origin conditionOrigin() {
+      return conditionMap.origin();
+    }
+  }
+
+  private static void checkMap(String condition, TextMap map) {
+    if (!Objects.requireNonNull(map, "conditionMap").text().equals(condition)) {
+      throw new IllegalArgumentException("the condition's map is for another text: '" + map.text() + "'");
     }
   }
 

@@ -20,6 +20,8 @@ final class Macros {
 
   private final Map<String, Defs.MacroDef> defs = new LinkedHashMap<>();
   private final Map<String, Expr> parsed = new HashMap<>();
+  // The files of the parsed ASTs' positions, for macros with appended parts from other files.
+  private final Map<String, AstPositions> positions = new HashMap<>();
   private final Map<String, ExprCompiler.MacroCode> compiled = new HashMap<>();
   private final Set<String> failedParse = new HashSet<>();
   private final Deque<String> stack = new ArrayDeque<>();
@@ -58,14 +60,15 @@ final class Macros {
       return null;
     }
     try {
-      Expr e = AstPositions.offset(ConditionParser.parse(d.condition()), d.conditionOrigin().pos());
+      AstPositions files = new AstPositions();
+      Expr e = files.toFile(ConditionParser.parse(d.condition()), d.conditionMap());
       parsed.put(name, e);
+      positions.put(name, files);
       return e;
     } catch (ParseException ex) {
       failedParse.add(name);
-      Pos at = ex.pos() == null ? d.conditionOrigin().pos() : ex.pos().offsetBy(d.conditionOrigin().pos());
-      diagnostics.add(Diagnostic.error(ex.code(), d.conditionOrigin().file(), at,
-          "macro '" + name + "': " + ex.getMessage()));
+      Defs.Origin at = ex.pos() == null ? d.conditionOrigin() : d.conditionMap().toFile(ex.pos());
+      diagnostics.add(Diagnostic.error(ex.code(), at.file(), at.pos(), "macro '" + name + "': " + ex.getMessage()));
       return null;
     }
   }
@@ -95,7 +98,7 @@ final class Macros {
     try {
       Defs.MacroDef d = defs.get(name);
       ExprCompiler.Scope ms = new ExprCompiler.Scope("macro '" + name + "'", d.conditionOrigin().file(),
-          diagnostics);
+          positions.get(name).sink(diagnostics));
       Cond c = compiler.compile(e, ms);
       ExprCompiler.MacroCode code = new ExprCompiler.MacroCode(c, Set.copyOf(ms.unsupported), ms.broken);
       compiled.put(name, code);

@@ -70,7 +70,9 @@ public final class RuleCompiler {
   private static CompiledRule compileRule(Defs.RuleDef r, FieldTable table, Options opts, ExprCompiler compiler,
       Macros macros, Map<String, List<String>> lists, List<Diagnostic> diags) {
     String file = r.origin().file();
-    ExprCompiler.Scope s = new ExprCompiler.Scope("rule '" + r.name() + "'", file, diags);
+    // Positions in the condition and exceptions may lie in other files than the rule's (appends, overrides).
+    AstPositions positions = new AstPositions();
+    ExprCompiler.Scope s = new ExprCompiler.Scope("rule '" + r.name() + "'", file, positions.sink(diags));
     Priority priority;
     try {
       priority = Priority.parse(r.priority() == null ? "" : r.priority());
@@ -80,14 +82,13 @@ public final class RuleCompiler {
     }
     Expr cond;
     try {
-      cond = AstPositions.offset(ConditionParser.parse(r.condition()), r.conditionOrigin().pos());
+      cond = positions.toFile(ConditionParser.parse(r.condition()), r.conditionMap());
     } catch (ParseException ex) {
-      Pos at = ex.pos() == null ? r.conditionOrigin().pos() : ex.pos().offsetBy(r.conditionOrigin().pos());
-      diags.add(Diagnostic.error(ex.code(), r.conditionOrigin().file(), at, "rule '" + r.name() + "': "
-          + ex.getMessage()));
+      Defs.Origin at = ex.pos() == null ? r.conditionOrigin() : r.conditionMap().toFile(ex.pos());
+      diags.add(Diagnostic.error(ex.code(), at.file(), at.pos(), "rule '" + r.name() + "': " + ex.getMessage()));
       return null;
     }
-    Expr full = withExceptions(cond, r, s);
+    Expr full = withExceptions(cond, r, s, positions);
     Cond c = compiler.compile(full, s);
 
     Map<String, FieldAccessor> outputFields = new LinkedHashMap<>();
@@ -179,14 +180,15 @@ public final class RuleCompiler {
   }
 
   /** {@code cond and not (exception or exception ...)}, one exception being an OR of its value rows. */
-  private static Expr withExceptions(Expr cond, Defs.RuleDef r, ExprCompiler.Scope s) {
+  private static Expr withExceptions(Expr cond, Defs.RuleDef r, ExprCompiler.Scope s, AstPositions positions) {
     List<Expr> excluded = new ArrayList<>();
     for (Defs.ExceptionDef x : r.exceptions()) {
-      Pos at = x.origin().pos();
+      // Everything an exception adds is reported where the exception is written (maybe another file).
+      Pos at = positions.remember(x.origin());
       List<FieldRef> fields = new ArrayList<>();
       for (String f : x.fields()) {
         try {
-          fields.add(AstPositions.field(ConditionParser.parseField(f), new Pos(1, 1)));
+          fields.add(ConditionParser.parseField(f));
         } catch (ParseException e) {
           s.error("VR008", at, "exception '" + x.name() + "': bad field '" + f + "': " + e.getMessage());
           return cond;

@@ -25,7 +25,7 @@ final class RuleItemReader {
 
   private RuleItemReader() {}
 
-  static void read(MapView item, String name, DefsTable table) {
+  static void read(MapView item, YamlText text, String name, DefsTable table) {
     boolean legacyAppend = Boolean.TRUE.equals(item.optionalBool("append"));
     Overrides overrides = Overrides.parse(item, APPENDABLE, REPLACEABLE);
     if (legacyAppend && !overrides.isEmpty()) {
@@ -33,20 +33,21 @@ final class RuleItemReader {
           + " has both 'append: true' and 'override'; remove 'append' and say 'append' per key under 'override'");
     }
     if (!overrides.isEmpty()) {
-      override(item, name, overrides, table);
+      override(item, text, name, overrides, table);
     } else if (legacyAppend) {
       table.report(item.warning("VW004", item.keyNode("append"), item.label() + ": 'append: true' is deprecated;"
           + " write override: {condition: append} (or exceptions: append) instead"));
-      append(item, name, table);
+      append(item, text, name, table);
     } else if (DEFINING.stream().noneMatch(item::has)) {
       enable(item, name, table);
     } else {
-      define(item, name, table);
+      define(item, text, name, table);
     }
   }
 
-  private static void define(MapView item, String name, DefsTable table) {
-    String condition = item.requiredText("condition", NEW_RULE_HINT);
+  private static void define(MapView item, YamlText text, String name, DefsTable table) {
+    item.requiredText("condition", NEW_RULE_HINT);
+    TextMap condition = RulesReader.conditionMap(item, text);
     String output = item.requiredText("output", NEW_RULE_HINT).strip();
     String desc = item.requiredText("desc", NEW_RULE_HINT);
     String priority = item.requiredText("priority", NEW_RULE_HINT);
@@ -64,12 +65,12 @@ final class RuleItemReader {
           + " is redefined for source '" + source + "' but was defined for '" + prev.source()
           + "'; give the rule another name");
     }
-    table.rules.put(name, new Defs.RuleDef(name, desc, condition, item.textOrigin("condition"), output, priority,
+    table.rules.put(name, new Defs.RuleDef(name, desc, condition.text(), condition, output, priority,
         distinct(tags), enabled == null || enabled, exceptions, source, Boolean.TRUE.equals(skip),
         item.origin()));
   }
 
-  private static void append(MapView item, String name, DefsTable table) {
+  private static void append(MapView item, YamlText text, String name, DefsTable table) {
     for (String key : item.keys()) {
       if (KEYS.contains(key) && !List.of("rule", "append", "condition", "exceptions").contains(key)) {
         table.report(item.warning("VW003", item.keyNode(key), "'" + key + "' is ignored when appending to "
@@ -80,11 +81,15 @@ final class RuleItemReader {
       throw item.error("VR005", item.keyNode("append"), item.label()
           + " has 'append: true' but no 'condition' or 'exceptions' to append; add one of them");
     }
-    String condition = item.has("condition") ? item.requiredText("condition", "give the text to append") : null;
+    TextMap condition = null;
+    if (item.has("condition")) {
+      item.requiredText("condition", "give the text to append");
+      condition = RulesReader.conditionMap(item, text);
+    }
     List<ExceptionReader.Spec> specs = ExceptionReader.parse(item, table);
     Draft d = new Draft(target(item, name, table, "append"));
     if (condition != null) {
-      d.condition = d.condition + " " + condition;
+      d.condition = d.condition.append(condition);
     }
     if (item.has("exceptions")) {
       d.exceptions = ExceptionReader.append(d.exceptions, specs);
@@ -111,7 +116,8 @@ final class RuleItemReader {
     table.rules.put(name, d.build());
   }
 
-  private static void override(MapView item, String name, Overrides overrides, DefsTable table) {
+  private static void override(MapView item, YamlText text, String name, Overrides overrides,
+      DefsTable table) {
     Set<String> requested = new LinkedHashSet<>(overrides.appended());
     requested.addAll(overrides.replaced());
     for (String key : requested) {
@@ -127,8 +133,11 @@ final class RuleItemReader {
       }
     }
     // Read and check everything before looking the rule up, so a bad item reports its own mistake first.
-    String condition = overrides.appends("condition") || overrides.replaces("condition")
-        ? item.requiredText("condition", "give the condition text") : null;
+    TextMap condition = null;
+    if (overrides.appends("condition") || overrides.replaces("condition")) {
+      item.requiredText("condition", "give the condition text");
+      condition = RulesReader.conditionMap(item, text);
+    }
     String output = requested.contains("output") ? item.requiredText("output", "give the output text").strip() : null;
     String desc = requested.contains("desc") ? item.requiredText("desc", "give the description") : null;
     String priority = requested.contains("priority") ? item.requiredText("priority", "give a priority") : null;
@@ -144,10 +153,9 @@ final class RuleItemReader {
 
     Draft d = new Draft(target(item, name, table, "override"));
     if (overrides.appends("condition")) {
-      d.condition = d.condition + " " + condition;
+      d.condition = d.condition.append(condition);
     } else if (condition != null) {
       d.condition = condition;
-      d.conditionOrigin = item.textOrigin("condition");
     }
     if (output != null) {
       d.output = overrides.appends("output") ? d.output + " " + output : output;
@@ -190,8 +198,8 @@ final class RuleItemReader {
   /** A rule being changed by an append or override; starts as a copy of the existing definition. */
   private static final class Draft {
     private final Defs.RuleDef base;
-    String condition;
-    Defs.Origin conditionOrigin;
+    /** The condition's text with where each part was written. */
+    TextMap condition;
     String output;
     String desc;
     String priority;
@@ -202,8 +210,7 @@ final class RuleItemReader {
 
     Draft(Defs.RuleDef base) {
       this.base = base;
-      condition = base.condition();
-      conditionOrigin = base.conditionOrigin();
+      condition = base.conditionMap();
       output = base.output();
       desc = base.desc();
       priority = base.priority();
@@ -214,8 +221,8 @@ final class RuleItemReader {
     }
 
     Defs.RuleDef build() {
-      return new Defs.RuleDef(base.name(), desc, condition, conditionOrigin, output, priority, new ArrayList<>(tags),
-          enabled, exceptions, base.source(), skipIfUnknownFilter, base.origin());
+      return new Defs.RuleDef(base.name(), desc, condition.text(), condition, output, priority,
+          new ArrayList<>(tags), enabled, exceptions, base.source(), skipIfUnknownFilter, base.origin());
     }
   }
 }

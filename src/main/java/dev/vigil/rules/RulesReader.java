@@ -12,6 +12,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -114,12 +115,12 @@ public final class RulesReader {
               + " must be a mapping such as '- rule: name', not " + YamlText.describe(item)));
           continue;
         }
-        readItem(new MapView(source.name(), text, (MappingNode) item, "item"), table);
+        readItem(new MapView(source.name(), text, (MappingNode) item, "item"), text, table);
       }
     }
   }
 
-  private static void readItem(MapView item, DefsTable table) {
+  private static void readItem(MapView item, YamlText text, DefsTable table) {
     List<Node> duplicates = new ArrayList<>();
     YamlText.findDuplicateKeys(item.node(), duplicates::add);
     if (!duplicates.isEmpty()) {
@@ -159,9 +160,9 @@ public final class RulesReader {
       if (kind.equals("list")) {
         list(item, name, table);
       } else if (kind.equals("macro")) {
-        macro(item, name, table);
+        macro(item, text, name, table);
       } else {
-        RuleItemReader.read(item, name, table);
+        RuleItemReader.read(item, text, name, table);
       }
     } catch (ItemError e) {
       if (e.diagnostic() != null) {
@@ -202,21 +203,30 @@ public final class RulesReader {
     }
   }
 
-  private static void macro(MapView item, String name, DefsTable table) {
+  private static void macro(MapView item, YamlText text, String name, DefsTable table) {
     if (!MACRO_NAME.matcher(name).matches()) {
       table.report(item.warning("VW006", item.value("macro"), item.label() + " cannot be referred to in a"
           + " condition; use letters, digits and '_', starting with a letter"));
     }
     boolean append = appendFlag(item, Overrides.parse(item, List.of("condition"), List.of("condition")),
         "condition", table);
-    String condition = item.requiredText("condition", "add the macro's 'condition'");
+    item.requiredText("condition", "add the macro's 'condition'");
+    TextMap condition = conditionMap(item, text);
     if (append) {
       Defs.MacroDef prev = target(item, name, table.macros.get(name), table, "macro");
-      table.macros.put(name, new Defs.MacroDef(name, prev.condition() + " " + condition, prev.origin(),
-          prev.conditionOrigin()));
+      TextMap joined = prev.conditionMap().append(condition);
+      table.macros.put(name, new Defs.MacroDef(name, joined.text(), prev.origin(), joined));
     } else {
-      table.macros.put(name, new Defs.MacroDef(name, condition, item.origin(), item.textOrigin("condition")));
+      table.macros.put(name, new Defs.MacroDef(name, condition.text(), item.origin(), condition));
     }
+  }
+
+  /**
+   * Where the text of the item's {@code condition} lies in its file, line by line; the condition must have been
+   * checked to be a non-empty scalar (by {@link MapView#requiredText}).
+   */
+  static TextMap conditionMap(MapView item, YamlText text) {
+    return text.textMap(item.file(), (ScalarNode) item.value("condition"));
   }
 
   /**

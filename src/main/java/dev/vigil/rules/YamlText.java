@@ -17,8 +17,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * One rules file's text seen through SnakeYAML nodes: 1-based positions, where a scalar's text starts, and duplicate
- * key detection. Immutable once built; safe to share between threads.
+ * One rules file's text seen through SnakeYAML nodes: 1-based positions, where a scalar's text lies in the file, and
+ * duplicate key detection. Immutable once built; safe to share between threads.
  */
 final class YamlText {
 
@@ -62,9 +62,7 @@ final class YamlText {
   /**
    * Where Pos(1,1) of a scalar's value lies in the file. Plain scalars start at their node, quoted ones one column
    * after the quote, block scalars ({@code >} or {@code |}) on the line after the indicator at the block's
-   * indentation. Exact for the first line only: plain, quoted and folded scalars join their lines, so a position
-   * on a later source line is reported on the first line, past its end; literal blocks keep their lines, but
-   * {@link Pos#offsetBy} counts later-line columns from column 1, not from the block's indentation.
+   * indentation. For positions past the first line, use {@link #textMap}.
    */
   Pos textOrigin(ScalarNode node) {
     Mark start = node.getStartMark();
@@ -88,6 +86,78 @@ final class YamlText {
       }
     }
     return new Pos(firstLine + 1, 1);
+  }
+
+  /**
+   * Maps positions in {@code node}'s value back to this file, by walking the value and the node's source lines
+   * together: each source line's content (indentation and trailing blanks left out) is found verbatim in the value,
+   * after the blanks and line breaks YAML put between lines. This covers every way YAML rewrites line ends:
+   * literal blocks ({@code |}) keep them and drop the block indentation; folded blocks ({@code >}) and plain or
+   * quoted multi-line scalars join lines with a space and turn blank lines into line feeds.
+   *
+   * <p>Quoted scalars are exact up to the first escape ({@code \"}, {@code ''}, an escaped line break, ...), which
+   * makes the value differ from the source; positions after it are counted on along that source line (for a
+   * single-line quoted scalar, its first line), so they may be a few columns off, or past the line's end.
+   */
+  TextMap textMap(String file, ScalarNode node) {
+    String value = node.getValue();
+    TextMap.Builder map = new TextMap.Builder(value, new Defs.Origin(file, textOrigin(node)));
+    Mark start = node.getStartMark();
+    Mark end = node.getEndMark();
+    ScalarStyle style = node.getScalarStyle();
+    boolean block = style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED;
+    int quote = style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED ? 1 : 0;
+    int lastLine = Math.min(end.getLine(), lines.length - 1);
+    int t = 0;
+    // A block's content starts on the line after its indicator.
+    for (int i = block ? start.getLine() + 1 : start.getLine(); i <= lastLine; i++) {
+      String line = lines[i];
+      int from = i == start.getLine() ? charIndex(line, start.getColumn() + quote) : 0;
+      int to = i == end.getLine() ? charIndex(line, end.getColumn() - quote) : line.length();
+      while (from < to && isBlank(line.charAt(from))) {
+        from++;
+      }
+      while (to > from && isBlank(line.charAt(to - 1))) {
+        to--;
+      }
+      if (from == to) {
+        continue;
+      }
+      int p = t;
+      while (p < value.length() && isSeparator(value.charAt(p))) {
+        p++;
+      }
+      if (p == value.length()) {
+        break;
+      }
+      int k = 0;
+      while (from + k < to && p + k < value.length() && value.charAt(p + k) == line.charAt(from + k)) {
+        k++;
+      }
+      if (k > 0) {
+        map.piece(p, p + k, i + 1, line.codePointCount(0, from) + 1);
+      }
+      if (from + k < to) {
+        return map.build(false);
+      }
+      t = p + k;
+    }
+    return map.build(true);
+  }
+
+  /** The char index of a mark's column (which counts code points), clamped to the line. */
+  private static int charIndex(String line, int codePoints) {
+    int n = Math.max(0, Math.min(codePoints, line.codePointCount(0, line.length())));
+    return line.offsetByCodePoints(0, n);
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** What YAML may put in a value between two source lines' contents. */
+  private static boolean isSeparator(char c) {
+    return isBlank(c) || c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
   /**
