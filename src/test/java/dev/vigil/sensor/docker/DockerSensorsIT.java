@@ -90,8 +90,9 @@ class DockerSensorsIT {
     inv.syncAll();
     start(new DockerStatsSensor(conn, inv, events::add, Clock.systemUTC(), Duration.ofMillis(700), metrics));
 
+    // A busy loop gets most of a core; on a loaded 2-core host, at least a quarter of one.
     StatsSample s = await(StatsSample.class, x -> x.container().name().equals("vigil-it-sensor-stats")
-        && x.cpuPercent() > 50);
+        && x.cpuPercent() > 25);
     assertThat(s.cpuPercent()).isLessThan(130);
     assertThat(s.pids()).isGreaterThanOrEqualTo(1);
     assertThat(s.memoryBytes()).isPositive();
