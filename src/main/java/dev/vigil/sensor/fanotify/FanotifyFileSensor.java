@@ -1,0 +1,270 @@
+package dev.vigil.sensor.fanotify;
+
+import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerInfo;
+import dev.vigil.event.ContainerRef;
+import dev.vigil.event.EventSink;
+import dev.vigil.event.SensorNotice;
+import dev.vigil.sensor.Sensor;
+import dev.vigil.sensor.docker.DockerInventory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real-time file sensor: files read (FAN_CLOSE_NOWRITE), written (FAN_CLOSE_WRITE) and executed (FAN_OPEN_EXEC) in
+ * containers' root filesystems, as {@link dev.vigil.event.FileOpen} events.
+ *
+ * <p>One fanotify group serves all containers. A starting container (and each one running at {@link #start()}) has
+ * its overlay {@code MergedDir} marked with FAN_MARK_FILESYSTEM; a stopping one has the mark removed (or it went
+ * with the unmounted overlay). Each merged overlay is its own superblock with its own device (checked on overlay2,
+ * Linux 6.18: every MergedDir has a distinct st_dev, unlike /var/lib/docker), so the mark covers exactly that
+ * container's root filesystem, from any mount namespace; volumes, bind mounts (/etc/hosts, /etc/hostname,
+ * /etc/resolv.conf too), tmpfs, /proc and /dev are other filesystems and are not seen. A root that is not its own
+ * filesystem (vfs driver) is skipped with a {@code degraded} notice; without a MergedDir, {@code /proc/<pid>/root}
+ * is marked.
+ *
+ * <p>Kernel queue overflows and events that cannot be attributed are counted ({@code vigil.sensor.overflow},
+ * {@code vigil.sensor.unreadable}) and surfaced as {@code overflow} / {@code unreadable} notices on
+ * {@link ContainerRef#HOST}, at most one per kind per second. {@link #start()} throws {@link FanotifyException}
+ * with the reason (no CAP_SYS_ADMIN, old kernel) when fanotify cannot run, so the agent can fall back to
+ * {@code docker diff} polling.
+ *
+ * <p>Thread-safe: inventory callbacks, {@link #start()} and {@link #close()} may come from any thread; reader
+ * threads ({@link Options#readers()}) handle the events.
+ */
+public final class FanotifyFileSensor implements Sensor, DockerInventory.Listener {
+
+  public static final String NAME = "kernel.fanotify";
+  /** What is watched on every container root. */
+  static final long MASK = Fanotify.FAN_CLOSE_WRITE | Fanotify.FAN_CLOSE_NOWRITE | Fanotify.FAN_OPEN_EXEC;
+  private static final Logger LOG = LoggerFactory.getLogger(FanotifyFileSensor.class);
+  private static final long GRACE_NANOS = 2_000_000_000L;
+  private static final long NOTICE_INTERVAL_NANOS = 1_000_000_000L;
+
+  private final DockerInventory inventory;
+  private final EventSink sink;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final Options options;
+  private final ContainerMarks marks = new ContainerMarks(GRACE_NANOS);
+  private final Object lifecycle = new Object();
+  /** Serialises marking and unmarking, so a container's start and stop cannot interleave. */
+  private final Object marking = new Object();
+  private final List<FanotifyReader> readers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile FanotifyGroup group;
+  private volatile boolean closed;
+
+  /**
+   * How the group is set up.
+   *
+   * @param eventClass the group's class; NOTIF for observation
+   * @param unlimitedQueue FAN_UNLIMITED_QUEUE: the kernel never drops events (no overflow) but queues without
+   *     bound while the readers lag
+   * @param readers reader threads sharing the group (1 keeps events in kernel order; more use more cores, and
+   *     events of different read batches may then be emitted out of order)
+   */
+  public record Options(FanotifyGroup.EventClass eventClass, boolean unlimitedQueue, int readers) {
+    public Options {
+      if (readers < 1 || readers > 64) {
+        throw new IllegalArgumentException("readers must be 1..64, not " + readers);
+      }
+    }
+
+    /** One NOTIF group, bounded queue, one reader. */
+    public static Options defaults() {
+      return new Options(FanotifyGroup.EventClass.NOTIF, false, 1);
+    }
+  }
+
+  public FanotifyFileSensor(DockerInventory inventory, EventSink sink, Clock clock, Metrics metrics,
+      FanotifyGroup.EventClass eventClass) {
+    this(inventory, sink, clock, metrics, new Options(eventClass, false, 1));
+  }
+
+  public FanotifyFileSensor(DockerInventory inventory, EventSink sink, Clock clock, Metrics metrics,
+      Options options) {
+    this.inventory = inventory;
+    this.sink = sink;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Checks this host can run the sensor (a throw-away group marking the agent's own root filesystem with the
+   * sensor's mask), without starting anything.
+   *
+   * @return empty when it can, else the reason (also what {@link #start()} would throw)
+   */
+  public static Optional<FanotifyException> probe() {
+    try (FanotifyGroup g = FanotifyGroup.open(FanotifyGroup.EventClass.NOTIF, false)) {
+      g.markFilesystem("/", MASK);
+      return Optional.empty();
+    } catch (FanotifyException e) {
+      return Optional.of(e);
+    }
+  }
+
+  /**
+   * Probes, opens the group, starts the readers, listens to the inventory and marks running containers.
+   *
+   * @throws FanotifyException when fanotify cannot be used here (see {@link FanotifyException#reason()})
+   */
+  @Override
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed || group != null) {
+        return;
+      }
+      Optional<FanotifyException> cannot = probe();
+      if (cannot.isPresent()) {
+        throw cannot.get();
+      }
+      FanotifyGroup g = FanotifyGroup.open(options.eventClass(), options.unlimitedQueue());
+      NoticeThrottle notices = new NoticeThrottle(NAME, sink, clock, NOTICE_INTERVAL_NANOS)
+          .kind(FanotifyReader.OVERFLOW, "the kernel queue (fs.fanotify.max_queued_events) was full and file"
+              + " events were lost; the count is overflows, not lost events")
+          .kind(FanotifyReader.UNREADABLE, "");
+      group = g;
+      for (int i = 0; i < options.readers(); i++) {
+        FanotifyReader r = new FanotifyReader(g, marks, sink, clock, metrics, notices, PermissionDecider.ALLOW_ALL,
+            NAME);
+        Thread t = new Thread(r, options.readers() == 1 ? "vigil-fanotify" : "vigil-fanotify-" + i);
+        t.setDaemon(true);
+        readers.add(r);
+        threads.add(t);
+        t.start();
+      }
+    }
+    inventory.addListener(this);
+    for (ContainerInfo c : inventory.running()) {
+      started(c);
+    }
+    LOG.info("fanotify file sensor watching {} container root filesystems", marks.live().size());
+  }
+
+  @Override
+  public void started(ContainerInfo c) {
+    synchronized (marking) {
+      FanotifyGroup g = group;
+      if (closed || g == null) {
+        return;
+      }
+      String merged = trimSlash(c.mergedDir());
+      String path = !merged.isEmpty() ? merged : c.initPid() > 0 ? "/proc/" + c.initPid() + "/root" : "";
+      long device = path.isEmpty() ? -1 : FanotifyGroup.deviceOf(path);
+      if (device == -1) {
+        degraded(c, "its root filesystem is unknown or unreadable (" + (path.isEmpty() ? "no MergedDir" : path)
+            + ")");
+        return;
+      }
+      if (merged.equals(path) && device == FanotifyGroup.deviceOf(path + "/..")) {
+        degraded(c, "its root " + path + " is not a filesystem of its own (storage driver " + c.graphDriver()
+            + "); a filesystem mark would cover other containers too");
+        return;
+      }
+      marks.add(new ContainerMarks.Mark(c.ref(), merged, path, device, 0)); // before marking: first events resolve
+      try {
+        long marked = g.markFilesystem(path, MASK);
+        if (marked != device) { // unmounted while we marked: the mark landed on the host's filesystem
+          g.unmarkFilesystem(path, MASK, marked);
+          marks.retire(c.ref().id(), System.nanoTime());
+          LOG.debug("{} stopped while being marked", c.ref().name());
+          return;
+        }
+        LOG.debug("watching files of {} on {} (device {})", c.ref().name(), path, Long.toHexString(marked));
+      } catch (FanotifyException e) {
+        marks.retire(c.ref().id(), System.nanoTime());
+        if (!closed) {
+          degraded(c, e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void stopped(ContainerInfo c) {
+    synchronized (marking) {
+      FanotifyGroup g = group;
+      Optional<ContainerMarks.Mark> m = marks.retire(c.ref().id(), System.nanoTime());
+      if (g == null || m.isEmpty() || closed) {
+        return;
+      }
+      try {
+        boolean removed = g.unmarkFilesystem(m.get().markedPath(), MASK, m.get().device());
+        LOG.debug("stopped watching {} ({})", c.ref().name(), removed ? "mark removed" : "filesystem already gone");
+      } catch (FanotifyException e) {
+        LOG.debug("removing the mark of {}: {}", c.ref().name(), e.getMessage());
+      }
+    }
+  }
+
+  private void degraded(ContainerInfo c, String why) {
+    LOG.warn("file events of container {} are not watched: {}", c.ref().name(), why);
+    metrics.counter("vigil.fanotify.unwatched", "sensor", NAME).increment();
+    sink.offer(new SensorNotice(clock.instant(), c.ref(), NAME, "degraded", 1,
+        "file events of this container are not watched: " + why));
+  }
+
+  private static String trimSlash(String p) {
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  /** Containers whose root filesystem is marked now. */
+  public List<ContainerRef> watched() {
+    return marks.live().stream().map(ContainerMarks.Mark::container).toList();
+  }
+
+  /** Kernel events read so far (all kinds, before filtering). */
+  public long received() {
+    return metrics.count("vigil.fanotify.events", "sensor", NAME);
+  }
+
+  /** The group, null before start; for diagnostics and tests. */
+  FanotifyGroup group() {
+    return group;
+  }
+
+  ContainerMarks marks() {
+    return marks;
+  }
+
+  /** Stops the readers (within their poll interval), then closes the group, which drops every mark. Idempotent. */
+  @Override
+  public void close() {
+    List<Thread> ts;
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      readers.forEach(FanotifyReader::stop);
+      ts = List.copyOf(threads);
+    }
+    for (Thread t : ts) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        LOG.warn("fanotify reader {} did not stop; leaving the group's descriptor open", t.getName());
+        return;
+      }
+    }
+    FanotifyGroup g = group;
+    if (g != null) {
+      g.close();
+    }
+  }
+}
