@@ -23,7 +23,7 @@ final class MonitorCommand implements Callable<Integer> {
 
   static final String DEFAULT_DATA_DIR = "/var/lib/vigil";
 
-  static final Set<String> SENSORS = Set.of("docker.logs", "docker.stats", "docker.top", "docker.diff");
+  static final Set<String> SENSORS = Set.copyOf(SensorPlan.ALL);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -78,6 +78,12 @@ final class MonitorCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Duration diffInterval;
 
+  @Option(names = "--net-interval", paramLabel = "DURATION", defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "How often the network sensor reads each container's socket tables and TCP counters "
+          + "(default: ${DEFAULT-VALUE}).")
+  Duration netInterval;
+
   @Option(names = "--events-liveness", paramLabel = "DURATION", defaultValue = "5s",
       converter = DurationConverter.class,
       description = "How often to ping the engine to detect a dead events stream (default: ${DEFAULT-VALUE}).")
@@ -93,7 +99,8 @@ final class MonitorCommand implements Callable<Integer> {
   int queueCapacity;
 
   @Option(names = "--disable-sensor", paramLabel = "NAME",
-      description = "Do not start this sensor (repeatable): docker.logs, docker.stats, docker.top, docker.diff.")
+      description = "Do not start this sensor (repeatable): docker.logs, docker.stats, docker.top, docker.diff, "
+          + "kernel.proc, kernel.fanotify, kernel.net. Without a kernel sensor, its polling stand-in runs.")
   List<String> disabledSensors = new ArrayList<>();
 
   @Option(names = "--request-pool", paramLabel = "N", defaultValue = "16",
@@ -142,6 +149,7 @@ final class MonitorCommand implements Callable<Integer> {
     positive("--stats-interval", statsInterval);
     positive("--top-interval", topInterval);
     positive("--diff-interval", diffInterval);
+    positive("--net-interval", netInterval);
     positive("--events-liveness", eventsLiveness);
     positive("--status-interval", statusInterval);
     if (waitForEngine != null && waitForEngine.isNegative()) {
@@ -162,6 +170,7 @@ final class MonitorCommand implements Callable<Integer> {
         Duration.ofSeconds(30));
     MonitorConfig cfg = new MonitorConfig(docker, alertsFile, !noStdoutAlerts,
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
+        netInterval,
         eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
         recordEvents, dataDir);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();

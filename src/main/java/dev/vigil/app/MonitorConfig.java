@@ -24,6 +24,7 @@ record MonitorConfig(
     Duration statsInterval,
     Duration topInterval,
     Duration diffInterval,
+    Duration netInterval,
     Duration eventsLiveness,
     int maxLogLineBytes,
     int queueCapacity,

@@ -20,6 +20,9 @@ import dev.vigil.sensor.docker.DockerLogsSensor;
 import dev.vigil.sensor.docker.DockerStatsSensor;
 import dev.vigil.sensor.docker.DockerTopSensor;
 import dev.vigil.sensor.docker.EngineUnavailableException;
+import dev.vigil.sensor.fanotify.FanotifyFileSensor;
+import dev.vigil.sensor.net.NetworkSensor;
+import dev.vigil.sensor.proc.NetlinkProcessSensor;
 import dev.vigil.sink.FanOut;
 import dev.vigil.sink.FileSink;
 import dev.vigil.sink.StreamSink;
@@ -78,7 +81,8 @@ final class MonitorRuntime {
       sinks.add(fileSink);
     }
     AlertSink out = new FanOut(sinks, metrics);
-    Set<Capability> capabilities = capabilities();
+    SensorPlan plan = SensorPlan.probe(cfg.disabledSensors());
+    Set<Capability> capabilities = plan.capabilities();
     LoadResult rules = cfg.rules().load(capabilities);
     if (rules.hasErrors()) {
       rules.errors().forEach(err::println);
@@ -138,24 +142,49 @@ final class MonitorRuntime {
         Duration.ofMinutes(5));
     DockerLogsSensor logs = new DockerLogsSensor(conn, inventory, pipeline, clock, cfg.maxLogLineBytes(), metrics);
     List<Sensor> sensors = new ArrayList<>();
+    List<AgentStatus.SensorState> states = new ArrayList<>();
     sensors.add(events);
     sensors.add(logs);
     sensors.add(new DockerStatsSensor(conn, inventory, pipeline, clock, cfg.statsInterval(), metrics));
-    sensors.add(new DockerTopSensor(conn, inventory, pipeline, clock, cfg.topInterval(), metrics));
-    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, cfg.diffInterval(), metrics));
+    if (plan.runs(SensorPlan.PROC)) {
+      sensors.add(new NetlinkProcessSensor(inventory, pipeline, clock, metrics));
+    }
+    if (plan.topNeeded()) {
+      sensors.add(new DockerTopSensor(conn, inventory, pipeline, clock, cfg.topInterval(), metrics));
+    } else {
+      states.add(new AgentStatus.SensorState("docker.top", "standby", "kernel.proc sees every process"));
+    }
+    if (plan.runs(SensorPlan.FANOTIFY)) {
+      sensors.add(new FanotifyFileSensor(inventory, pipeline, clock, metrics, FanotifyFileSensor.Options.defaults()));
+    }
+    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, cfg.diffInterval(), metrics,
+        plan.diffDeletionsOnly()));
+    if (plan.runs(SensorPlan.NET)) {
+      sensors.add(new NetworkSensor(inventory, pipeline, clock, cfg.netInterval(), metrics));
+    }
     sensors.removeIf(s -> cfg.disabledSensors().contains(s.name()));
+    plan.unavailable().forEach((name, why) -> states.add(new AgentStatus.SensorState(name, "unavailable", why)));
+    plan.degradedLines().forEach(LOG::warn);
 
     List<Sensor> started = new ArrayList<>();
-    List<AgentStatus.SensorState> states = new ArrayList<>();
     for (String disabledName : cfg.disabledSensors()) {
       states.add(new AgentStatus.SensorState(disabledName, "disabled", "--disable-sensor"));
     }
     for (Sensor s : sensors) {
-      s.start();
+      try {
+        s.start();
+      } catch (RuntimeException e) {
+        // Probed fine, failed now (a race with the host's limits): report it, keep the others running.
+        LOG.warn("sensor {} cannot start: {}", s.name(), e.getMessage());
+        states.add(new AgentStatus.SensorState(s.name(), "unavailable", String.valueOf(e.getMessage())));
+        continue;
+      }
       started.add(s);
-      states.add(new AgentStatus.SensorState(s.name(), s.fallback() ? "fallback" : "active",
-          s.fallback() ? "polling the Engine API" : ""));
-      LOG.info("sensor {} started{}", s.name(), s.fallback() ? " (fallback: polling the Engine API)" : "");
+      String detail = s.fallback() ? "polling the Engine API"
+          : s.name().equals("docker.diff") && plan.diffDeletionsOnly() ? "deletions only; kernel.fanotify sees writes"
+          : "";
+      states.add(new AgentStatus.SensorState(s.name(), s.fallback() ? "fallback" : "active", detail));
+      LOG.info("sensor {} started{}", s.name(), detail.isEmpty() ? "" : " (" + detail + ")");
     }
     LOG.info("vigil {} monitoring {} containers ({} running) on {}; {}", VersionCommand.version(),
         inventory.all().size(), inventory.running().size(), conn.host(), String.join(", ", engine.describe()));
@@ -206,21 +235,6 @@ final class MonitorRuntime {
         alertCount(metrics));
     stopped.countDown();
     return ExitCodes.OK;
-  }
-
-  /** What the running sensors can observe; rules needing anything else load disabled. */
-  private Set<Capability> capabilities() {
-    Set<Capability> caps = Capability.dockerSensors();
-    if (cfg.disabledSensors().contains("docker.logs")) {
-      caps.remove(Capability.LOG);
-    }
-    if (cfg.disabledSensors().contains("docker.stats")) {
-      caps.remove(Capability.STATS);
-    }
-    if (cfg.disabledSensors().contains("docker.diff")) {
-      caps.remove(Capability.FILE_CHANGE);
-    }
-    return caps;
   }
 
   private static long alertCount(Metrics m) {

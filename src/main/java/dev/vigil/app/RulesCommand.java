@@ -51,13 +51,13 @@ final class RulesCommand implements Runnable {
     boolean noDefaultRules;
 
     @Option(names = "--all-sensors",
-        description = "Check as if every sensor ran (no rule is disabled for a missing sensor).")
+        description = "Check as if every sensor ran; by default, as the sensors this host can run.")
     boolean allSensors;
 
     @Override
     public Integer call() {
       LoadResult r = RulesLoader.load(!noDefaultRules, files, new RuleCompiler.Options(
-          allSensors ? Capability.all() : Capability.dockerSensors(), List.of(), List.of(),
+          allSensors ? Capability.all() : SensorPlan.probe(java.util.Set.of()).capabilities(), List.of(), List.of(),
           dev.vigil.alert.Priority.DEBUG));
       PrintWriter out = spec.commandLine().getOut();
       // The user's files are the subject: the built-ins' own warnings (rules off for a missing sensor) are noise.
@@ -81,12 +81,14 @@ final class RulesCommand implements Runnable {
     @Mixin
     RuleOptions ruleOptions = new RuleOptions();
 
-    @Option(names = "--all-sensors", description = "List as if every sensor ran.")
+    @Option(names = "--all-sensors",
+        description = "List as if every sensor ran; by default, as the sensors this host can run.")
     boolean allSensors;
 
     @Override
     public Integer call() {
-      LoadResult r = ruleOptions.load(allSensors ? Capability.all() : Capability.dockerSensors());
+      LoadResult r = ruleOptions.load(allSensors ? Capability.all()
+          : SensorPlan.probe(java.util.Set.of()).capabilities());
       PrintWriter out = spec.commandLine().getOut();
       if (r.hasErrors()) {
         print(r.errors(), out);

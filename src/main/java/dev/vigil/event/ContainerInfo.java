@@ -61,6 +61,25 @@ public record ContainerInfo(
   /** A bind mount, volume or tmpfs as the engine reports it. */
   public record Mount(String type, String source, String destination, boolean readWrite, String propagation) {}
 
+  /**
+   * The command line the engine runs for the HEALTHCHECK: {@code CMD-SHELL x} runs as {@code /bin/sh -c x},
+   * {@code CMD a b} as {@code a b}; empty when there is no health check.
+   */
+  public String healthcheckCommand() {
+    return healthcheckCommand(healthcheck);
+  }
+
+  /** {@link #healthcheckCommand()} for a given test list. */
+  public static String healthcheckCommand(List<String> test) {
+    if (test.isEmpty()) {
+      return "";
+    }
+    if (test.get(0).equals("CMD-SHELL")) {
+      return "/bin/sh -c " + String.join(" ", test.subList(1, test.size()));
+    }
+    return test.get(0).equals("CMD") ? String.join(" ", test.subList(1, test.size())) : "";
+  }
+
   /** The writable layer's directory on the host (overlay2 {@code UpperDir}), empty when unknown. */
   public String upperDir() {
     return graphData.getOrDefault("UpperDir", "");

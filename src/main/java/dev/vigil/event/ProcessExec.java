@@ -70,7 +70,11 @@ public record ProcessExec(
 
   /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */
   public String cmdline() {
-    StringBuilder sb = new StringBuilder(name);
+    int len = name.length();
+    for (int i = 1; i < args.size(); i++) {
+      len += 1 + args.get(i).length();
+    }
+    StringBuilder sb = new StringBuilder(len).append(name);
     for (int i = 1; i < args.size(); i++) {
       sb.append(' ').append(args.get(i));
     }

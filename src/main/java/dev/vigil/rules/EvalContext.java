@@ -13,10 +13,11 @@ import java.util.Optional;
  */
 public final class EvalContext implements FieldContext {
 
-  private static final Object MISSING = new Object();
-
   private final ContainerDirectory directory;
   private Object[] values;
+  /** values[i] belongs to the current event only when stamps[i] == generation, so reset is O(1), not a fill. */
+  private int[] stamps;
+  private int generation = 1;
   private Event event;
   private Optional<ContainerInfo> info;
 
@@ -27,13 +28,17 @@ public final class EvalContext implements FieldContext {
   public EvalContext(ContainerDirectory directory, int slots) {
     this.directory = directory;
     this.values = new Object[Math.max(1, slots)];
+    this.stamps = new int[values.length];
   }
 
   /** Starts evaluating a new event. */
   public void reset(Event e) {
     this.event = e;
     this.info = null;
-    Arrays.fill(values, MISSING);
+    if (++generation == 0) {
+      Arrays.fill(stamps, 0);
+      generation = 1;
+    }
   }
 
   public Event event() {
@@ -43,19 +48,31 @@ public final class EvalContext implements FieldContext {
   void ensureSlots(int slots) {
     if (slots > values.length) {
       values = new Object[slots];
-      Arrays.fill(values, MISSING);
+      stamps = new int[slots];
     }
   }
 
   /** The accessor's value for the current event, extracted at most once per event. */
   Object value(FieldAccessor a) {
     int slot = a.slot();
-    Object v = values[slot];
-    if (v == MISSING) {
-      v = a.extract(event, this);
-      values[slot] = v;
+    if (stamps[slot] == generation) {
+      return values[slot];
     }
+    Object v = a.extract(event, this);
+    values[slot] = v;
+    stamps[slot] = generation;
     return v;
+  }
+
+  /** The macro's result for the current event, evaluated at most once per event. */
+  boolean memo(int slot, Cond c) {
+    if (stamps[slot] == generation) {
+      return values[slot] == Boolean.TRUE;
+    }
+    boolean b = c.test(this);
+    values[slot] = b ? Boolean.TRUE : Boolean.FALSE;
+    stamps[slot] = generation;
+    return b;
   }
 
   @Override

@@ -54,6 +54,8 @@ final class ExprCompiler {
   private final Macros macros;
   private final Map<String, FieldAccessor> accessors = new java.util.HashMap<>();
   private final Set<String> usedLists = new HashSet<>();
+  /** Next free slot of the per-event cache, shared by field accessors and memoized macros. */
+  private int nextSlot;
 
   ExprCompiler(FieldTable table, Set<Capability> capabilities, Map<String, List<String>> lists, Macros macros) {
     this.table = table;
@@ -63,7 +65,16 @@ final class ExprCompiler {
   }
 
   int slots() {
-    return accessors.size();
+    return nextSlot;
+  }
+
+  /**
+   * A macro's predicate whose result is kept for the rest of the event, so a macro that many rules share (such as
+   * {@code user_exec}) is evaluated once per event, not once per rule.
+   */
+  Cond memoized(Cond c) {
+    int slot = nextSlot++;
+    return ctx -> ctx.memo(slot, c);
   }
 
   Set<String> usedLists() {
@@ -137,7 +148,7 @@ final class ExprCompiler {
     }
     String key = ref.display();
     return accessors.computeIfAbsent(key,
-        k -> new FieldAccessor(def, ref.arg(), ref.transformers(), accessors.size()));
+        k -> new FieldAccessor(def, ref.arg(), ref.transformers(), nextSlot++));
   }
 
   private Cond compare(FieldAccessor f, String op, Operand value, Pos pos, Scope s) {

@@ -42,7 +42,7 @@ record FieldAccessor(FieldDef def, String arg, List<String> transformers, int sl
   }
 
   private static Object apply(String t, Object v) {
-    if (v instanceof List<?> list) {
+    if (!(v instanceof String) && v instanceof List<?> list) { // String first: see Matchers.check
       if (t.equals("len")) {
         return (long) list.size();
       }

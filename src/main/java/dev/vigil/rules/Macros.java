@@ -100,6 +100,9 @@ final class Macros {
       ExprCompiler.Scope ms = new ExprCompiler.Scope("macro '" + name + "'", d.conditionOrigin().file(),
           positions.get(name).sink(diagnostics));
       Cond c = compiler.compile(e, ms);
+      if (!(e instanceof Expr.Compare) && !(e instanceof Expr.Unary)) {
+        c = compiler.memoized(c); // a compound macro (user_exec, open_write) is evaluated once per event
+      }
       ExprCompiler.MacroCode code = new ExprCompiler.MacroCode(c, Set.copyOf(ms.unsupported), ms.broken);
       compiled.put(name, code);
       return code;

@@ -25,6 +25,11 @@ final class Matchers {
       if (v == null) {
         return false;
       }
+      // Scalars first: String and Boolean are final and Number is a class, so each test is one compare, while
+      // `instanceof List` (an interface) scans the value's class's secondary supertypes on every call (JDK 17).
+      if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+        return p.test(v) != negated;
+      }
       if (v instanceof List<?> list) {
         for (Object o : list) {
           if (o != null && p.test(o)) {
@@ -40,7 +45,7 @@ final class Matchers {
   static Cond exists(FieldAccessor field) {
     return ctx -> {
       Object v = ctx.value(field);
-      return v != null && !(v instanceof List<?> l && l.isEmpty()) && !(v instanceof String s && s.isEmpty());
+      return v instanceof String s ? !s.isEmpty() : v != null && !(v instanceof List<?> l && l.isEmpty());
     };
   }
 
@@ -101,16 +106,137 @@ final class Matchers {
   }
 
   static Scalar regex(Pattern p) {
-    return o -> p.matcher(o.toString()).matches();
+    String literal = requiredLiteral(p);
+    if (literal.isEmpty()) {
+      return o -> p.matcher(o.toString()).matches();
+    }
+    // Rules write ".*x( .*|$)"-style patterns; backtracking through them costs far more than a substring search
+    // for a literal every match must contain, which rejects almost all values first.
+    return o -> {
+      String s = o.toString();
+      return s.contains(literal) && p.matcher(s).matches();
+    };
+  }
+
+  /**
+   * The longest run of literal characters at the top level of the pattern (outside groups, classes and
+   * alternatives, not under a quantifier), which any match must contain; empty when there is none or the pattern
+   * uses flags, quoting or top-level alternation that make this unsafe to tell.
+   */
+  static String requiredLiteral(Pattern p) {
+    String re = p.pattern();
+    if (p.flags() != 0 || re.contains("(?") || re.contains("\\Q")) {
+      return "";
+    }
+    String best = "";
+    StringBuilder run = new StringBuilder();
+    int i = 0;
+    while (i < re.length()) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        if (i + 1 >= re.length()) {
+          return "";
+        }
+        char n = re.charAt(i + 1);
+        if (!Character.isLetterOrDigit(n)) {
+          run.append(n); // an escaped metacharacter: \. \| \( ...
+        } else if ("dDsSwWbBhHvVRXAGZz".indexOf(n) >= 0) {
+          best = longer(best, run); // a one-letter class or boundary
+        } else {
+          return ""; // \x41, \u0041, \p{L}, back-references, ...: not worth telling apart
+        }
+        i += 2;
+      } else if (c == '(' || c == '[') {
+        best = longer(best, run);
+        i = skipGroup(re, i);
+        if (i < 0) {
+          return "";
+        }
+      } else if (c == '|') {
+        return ""; // top-level alternatives: nothing is required by all of them
+      } else if (c == '*' || c == '?' || c == '{') {
+        if (run.length() > 0) {
+          run.setLength(run.length() - 1); // the quantified character may be absent
+        }
+        best = longer(best, run);
+        if (c == '{') {
+          i = re.indexOf('}', i);
+          if (i < 0) {
+            return "";
+          }
+        }
+        i++;
+      } else if (c == '+' || c == '.' || c == '^' || c == '$') {
+        best = longer(best, run); // after x+, what follows is not adjacent to a single x
+        i++;
+      } else {
+        run.append(c);
+        i++;
+      }
+    }
+    return longer(best, run);
+  }
+
+  private static String longer(String best, StringBuilder run) {
+    String r = run.toString();
+    run.setLength(0);
+    return r.length() > best.length() ? r : best;
+  }
+
+  /** Index after the group or class that opens at {@code i}; -1 when unsure (nested classes, no close). */
+  private static int skipGroup(String re, int i) {
+    int depth = 0;
+    for (int j = i; j < re.length(); j++) {
+      char c = re.charAt(j);
+      if (c == '\\') {
+        j++;
+      } else if (c == '[') {
+        int k = j + 1;
+        if (k < re.length() && re.charAt(k) == '^') {
+          k++;
+        }
+        if (k < re.length() && re.charAt(k) == ']') {
+          return -1;
+        }
+        while (k < re.length() && re.charAt(k) != ']') {
+          if (re.charAt(k) == '[') {
+            return -1;
+          }
+          k += re.charAt(k) == '\\' ? 2 : 1;
+        }
+        if (k >= re.length()) {
+          return -1;
+        }
+        j = k;
+        if (depth == 0) {
+          return j + 1;
+        }
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+        if (depth <= 0) {
+          return depth == 0 ? j + 1 : -1;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Path prefix match on whole components: {@code /etc} matches {@code /etc} and {@code /etc/x}, not {@code /etcx}. */
   static Scalar pmatch(List<String> prefixes, List<Pattern> globs) {
+    // Each prefix as the path itself (no trailing slash) and as a directory (with one), built once, not per event.
+    String[] bases = new String[prefixes.size()];
+    String[] dirs = new String[prefixes.size()];
+    for (int i = 0; i < bases.length; i++) {
+      String p = prefixes.get(i);
+      bases[i] = p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+      dirs[i] = bases[i].equals("/") ? "/" : bases[i] + "/";
+    }
     return o -> {
       String path = o.toString();
-      for (String p : prefixes) {
-        String base = p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-        if (path.equals(base) || path.startsWith(base.equals("/") ? "/" : base + "/")) {
+      for (int i = 0; i < bases.length; i++) {
+        if (path.startsWith(dirs[i]) || path.equals(bases[i])) {
           return true;
         }
       }

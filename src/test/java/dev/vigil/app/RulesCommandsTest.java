@@ -60,12 +60,21 @@ class RulesCommandsTest {
   }
 
   @Test
-  void list_showsPriorityEnabledStateSourceFileTagsAndWhyDisabled() {
-    assertThat(run("rules", "list", "--disable-tag", "cis")).isZero();
+  void list_showsPriorityEnabledStateSourceFileTagsAndWhyDisabled(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("falco-style.yaml");
+    Files.writeString(f, """
+        - rule: Uses a Falco field Vigil lacks
+          desc: d
+          condition: spawned_process and evt.num > 0
+          output: o
+          priority: INFO
+        """);
+    assertThat(run("rules", "list", "--disable-tag", "cis", "--rules", f.toString())).isZero();
     String text = out.toString();
     assertThat(text).contains("Remote file copy tool launched in container").contains("Notice")
         .contains("builtin:vigil_rules.yaml:").contains("T1105");
-    assertThat(text).contains("disabled: uses field proc.is_exe_upper_layer");
+    assertThat(text).contains("disabled: uses field evt.num (not supported by Vigil)");
+    assertThat(text).contains(f + ":1");
     assertThat(text).contains("disabled: disabled by --disable-tag cis");
   }
 

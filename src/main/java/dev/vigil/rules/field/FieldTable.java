@@ -20,6 +20,7 @@ import static dev.vigil.rules.field.FieldType.STRING_LIST;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerLifecycle;
 import dev.vigil.event.EngineEvent;
+import dev.vigil.event.ExecOrigin;
 import dev.vigil.event.Event;
 import dev.vigil.event.FileChange;
 import dev.vigil.event.FileOpen;
@@ -49,6 +50,10 @@ public final class FieldTable {
   public static final Set<String> FALCO_CLASSES = Set.of("evt", "proc", "thread", "user", "group", "container",
       "fd", "fdlist", "fs", "k8s", "k8smeta", "ka", "jevt", "mesos", "span", "syslog", "ct", "aws", "s3", "okta",
       "github", "gcp", "cloudtrail", "json", "sinsp", "plugin", "proc_group", "falco", "kevt");
+
+  /** proc.origin values, lower-cased once rather than on every event. */
+  private static final String[] ORIGIN_NAMES = java.util.Arrays.stream(ExecOrigin.values())
+      .map(o -> o.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
   private static final FieldTable STANDARD = build();
 
@@ -263,7 +268,7 @@ public final class FieldTable {
     b.proc("proc.tty", NUMBER, PROCESS, "Controlling terminal: 0 when none, non-zero when the process has one",
         p -> p.tty().isEmpty() ? 0L : 1L);
     b.proc("proc.origin", STRING, PROCESS, "How the process started: container, docker_exec, healthcheck, unknown",
-        p -> p.origin().name().toLowerCase(Locale.ROOT));
+        p -> ORIGIN_NAMES[p.origin().ordinal()]);
     b.proc("proc.exec_id", STRING, PROCESS, "Docker exec id of a process started by docker exec",
         p -> p.execId().isEmpty() ? null : p.execId());
     b.proc("proc.is_exe_upper_layer", BOOL, EXE_LAYER,

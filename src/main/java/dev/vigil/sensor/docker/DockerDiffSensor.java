@@ -33,12 +33,24 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
   private final EventSink sink;
   private final Clock clock;
 
+  private final boolean deletionsOnly;
+
   public DockerDiffSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       Duration interval, Metrics metrics) {
+    this(conn, inventory, sink, clock, interval, metrics, false);
+  }
+
+  /**
+   * @param deletionsOnly report only deleted paths: where fanotify reports writes as they happen, the diff poller
+   *     is kept for what fanotify cannot see
+   */
+  public DockerDiffSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
+      Duration interval, Metrics metrics, boolean deletionsOnly) {
     super(inventory, interval, 2, metrics);
     this.conn = conn;
     this.sink = sink;
     this.clock = clock;
+    this.deletionsOnly = deletionsOnly;
   }
 
   @Override
@@ -66,7 +78,9 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
       }
     }
     for (FileChange fc : news(c, raw, seen)) {
-      sink.offer(fc);
+      if (!deletionsOnly || fc.change() == FileChange.Kind.DELETED) {
+        sink.offer(fc);
+      }
     }
   }
 

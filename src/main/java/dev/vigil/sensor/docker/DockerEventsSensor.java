@@ -369,20 +369,11 @@ public final class DockerEventsSensor implements Sensor {
     return command.equals(healthcheckCommand(c.get().healthcheck()));
   }
 
-  /** The command line the engine runs for a HEALTHCHECK test: CMD-SHELL via /bin/sh -c, CMD as given. */
+  /** The engine's command line for a HEALTHCHECK test; see {@link ContainerInfo#healthcheckCommand(List)}. */
   static String healthcheckCommand(List<String> test) {
-    if (test.isEmpty()) {
-      return "";
-    }
-    switch (test.get(0)) {
-      case "CMD-SHELL":
-        return "/bin/sh -c " + String.join(" ", test.subList(1, test.size()));
-      case "CMD":
-        return String.join(" ", test.subList(1, test.size()));
-      default:
-        return "";
-    }
+    return ContainerInfo.healthcheckCommand(test);
   }
+
 
   private boolean remember(String key) {
     if (!recentKeys.add(key)) {

@@ -63,8 +63,16 @@ class FanotifyReaderTest {
     return out.stream().filter(FileOpen.class::isInstance).map(FileOpen.class::cast).toList();
   }
 
-  private static boolean isOpen(int fd) {
-    return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  /**
+   * True while {@code fd} still refers to a file of this test's temporary tree: other threads of the test JVM may
+   * reuse the number as soon as the reader closes it, so the number alone proves nothing.
+   */
+  private boolean isOpen(int fd) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).startsWith(merged.getParent());
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Test
