@@ -32,8 +32,19 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final Thread dispatcher;
   private volatile boolean running;
+  private final java.time.Clock clock;
+  private long reportedDrops;
+  private long lastDropNotice = Long.MIN_VALUE / 2;
 
   public Pipeline(int capacity, Consumer<Event> handler, Metrics metrics) {
+    this(capacity, handler, metrics, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param clock stamps the drop notices the dispatch thread raises (at most one a second) when events were dropped
+   */
+  public Pipeline(int capacity, Consumer<Event> handler, Metrics metrics, java.time.Clock clock) {
+    this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.handler = handler;
     this.metrics = metrics;
@@ -66,6 +77,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
+      reportDrops();
       if (e == null) {
         continue;
       }
@@ -75,6 +87,27 @@ public final class Pipeline implements EventSink, AutoCloseable {
       } catch (Throwable ex) { // NOPMD: the one dispatch thread must outlive any handler failure, even an Error
         failures.incrementAndGet();
         LOG.warn("event handler failed on {} from {}: {}", e.kind(), e.sensor(), ex.toString(), ex);
+      }
+    }
+  }
+
+  /**
+   * Drops must not go unseen: the dispatch thread (which owns the handler) raises a SensorNotice "dropped" with the
+   * count since the last one, at most once a second, straight to the handler since the queue is what overflowed.
+   */
+  private void reportDrops() {
+    long d = dropped.get();
+    long now = clock.millis();
+    if (d > reportedDrops && now - lastDropNotice >= 1000) {
+      long delta = d - reportedDrops;
+      reportedDrops = d;
+      lastDropNotice = now;
+      try {
+        handler.accept(new dev.vigil.event.SensorNotice(clock.instant(), dev.vigil.event.ContainerRef.HOST,
+            "pipeline", "dropped", delta, "event queue full (capacity " + (queue.size() + queue.remainingCapacity())
+                + "); " + delta + " events dropped"));
+      } catch (RuntimeException ex) {
+        LOG.warn("drop notice failed: {}", ex.toString());
       }
     }
   }

@@ -13,6 +13,9 @@ import dev.vigil.event.ContainerLifecycle;
 import dev.vigil.event.EngineEvent;
 import dev.vigil.event.Event;
 import dev.vigil.event.FileChange;
+import dev.vigil.event.FileOpen;
+import dev.vigil.event.NetConnection;
+import dev.vigil.event.SensorNotice;
 import dev.vigil.event.LogLine;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.StatsSample;
@@ -40,6 +43,9 @@ final class EventJson {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({@JsonSubTypes.Type(value = ProcessExec.class, name = "exec"),
       @JsonSubTypes.Type(value = FileChange.class, name = "file"),
+      @JsonSubTypes.Type(value = FileOpen.class, name = "open"),
+      @JsonSubTypes.Type(value = NetConnection.class, name = "net"),
+      @JsonSubTypes.Type(value = SensorNotice.class, name = "notice"),
       @JsonSubTypes.Type(value = LogLine.class, name = "log"),
       @JsonSubTypes.Type(value = StatsSample.class, name = "stats"),
       @JsonSubTypes.Type(value = ContainerLifecycle.class, name = "container"),

@@ -45,7 +45,12 @@ class EventLogTest {
         new FileChange(T, REF, "docker.diff", "/etc/passwd", FileChange.Kind.MODIFIED),
         new LogLine(T, REF, "docker.logs", LogLine.Stream.STDERR, "bad \uFFFD line", true, 20_000),
         new StatsSample(T, REF, "docker.stats", 99.5, 1, 2, 3, 4, 5.5, 6.5, 7, 8, 9),
-        new ContainerLifecycle(T, REF, "docker.events", "start", "", Map.of("image", "nginx:1.25")));
+        new ContainerLifecycle(T, REF, "docker.events", "start", "", Map.of("image", "nginx:1.25")),
+        new dev.vigil.event.FileOpen(T, REF, "kernel.fanotify", "/etc/shadow", dev.vigil.event.FileOpen.Mode.READ, 9,
+            "cat"),
+        new dev.vigil.event.NetConnection(T, REF, "kernel.net", dev.vigil.event.NetConnection.Direction.OUTBOUND,
+            "tcp", "127.0.0.1", 40000, "127.0.0.1", 8080, 9, "wget"),
+        new dev.vigil.event.SensorNotice(T, REF, "kernel.net", "connect_attempts", 300, "active_opens=300"));
     try (EventRecorder rec = new EventRecorder(file, new FixedDirectory(info()))) {
       events.forEach(rec::record);
     }
@@ -61,6 +66,15 @@ class EventLogTest {
     // The container record is written once, before the first event of the container.
     assertThat(Files.readAllLines(file)).hasSize(events.size() + 1);
     assertThat(Files.readAllLines(file).get(0)).startsWith("{\"record\":\"container\"");
+  }
+
+  @Test
+  void everyEventKind_hasARecordedForm() {
+    com.fasterxml.jackson.annotation.JsonSubTypes types =
+        EventJson.EventMixin.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+    List<Class<?>> registered = java.util.Arrays.stream(types.value())
+        .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::value).toList();
+    assertThat(registered).containsExactlyInAnyOrder(Event.class.getPermittedSubclasses());
   }
 
   @Test
