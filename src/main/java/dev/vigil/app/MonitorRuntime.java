@@ -8,6 +8,7 @@ import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Event;
 import dev.vigil.pipeline.ExecDeduplicator;
 import dev.vigil.pipeline.Pipeline;
+import dev.vigil.pipeline.ProcessEnricher;
 import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.field.Capability;
@@ -126,8 +127,10 @@ final class MonitorRuntime {
     Engine engine = new RuleEngine(rules, inventory, cfg.hostname());
     EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
     ExecDeduplicator dedup = new ExecDeduplicator();
+    ProcessEnricher processes = new ProcessEnricher();
     Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> {
-      Event resolved = e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()));
+      Event resolved = processes.enrich(
+          e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id())));
       if (dedup.isDuplicate(resolved)) {
         return;
       }

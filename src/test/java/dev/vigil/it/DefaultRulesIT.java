@@ -103,6 +103,20 @@ class DefaultRulesIT {
   }
 
   @Test
+  void kernelSensorRules_fireWhereTheSensorsRun() throws Exception {
+    // These need kernel.fanotify / kernel.proc; where they cannot run the rules are disabled (RuleCompilerTest).
+    assertThat(agent.stderrText()).doesNotContain("sensor kernel.fanotify unavailable")
+        .doesNotContain("sensor kernel.proc unavailable");
+    exec("cat", "/etc/shadow");
+    JsonNode read = expect("Read sensitive file in container", base);
+    assertThat(read.path("output_fields").path("fd.name").asText()).isEqualTo("/etc/shadow");
+    assertThat(read.path("output_fields").path("proc.name").asText()).isEqualTo("cat");
+    exec("sh", "-c", "cp /bin/busybox /tmp/dropped && /tmp/dropped true");
+    JsonNode drift = expect("Drop and execute new binary in container", base);
+    assertThat(drift.path("output_fields").path("proc.exepath").asText()).isEqualTo("/tmp/dropped");
+  }
+
+  @Test
   void serverSpawningAShell_alerts() throws Exception {
     // busybox httpd runs the CGI shell script: a shell whose parent is the web server.
     exec("wget", "-q", "-O-", "http://127.0.0.1:8080/cgi-bin/slow?3");
