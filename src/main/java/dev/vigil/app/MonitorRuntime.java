@@ -183,9 +183,8 @@ final class MonitorRuntime {
         continue;
       }
       started.add(s);
-      String detail = s.fallback() ? "polling the Engine API"
-          : s.name().equals("docker.diff") && plan.diffDeletionsOnly() ? "deletions only; kernel.fanotify sees writes"
-          : "";
+      String detail = s.name().equals("docker.diff") && plan.diffDeletionsOnly()
+          ? "deletions only; kernel.fanotify sees writes" : s.fallback() ? "polling the Engine API" : "";
       states.add(new AgentStatus.SensorState(s.name(), s.fallback() ? "fallback" : "active", detail));
       LOG.info("sensor {} started{}", s.name(), detail.isEmpty() ? "" : " (" + detail + ")");
     }
