@@ -75,7 +75,8 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--diff-interval", paramLabel = "DURATION", defaultValue = "3s",
       converter = DurationConverter.class,
       description = "How often the fallback file sensor polls `docker diff` per container "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "(default: ${DEFAULT-VALUE}; at least 30s when kernel.fanotify runs and the poll only looks for "
+          + "deletions).")
   Duration diffInterval;
 
   @Option(names = "--net-interval", paramLabel = "DURATION", defaultValue = "1s",

@@ -52,6 +52,9 @@ final class MonitorRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorRuntime.class);
 
+  /** The diff poll's interval when it only reports deletions. */
+  static final Duration DELETIONS_POLL = Duration.ofSeconds(30);
+
   private final MonitorConfig cfg;
   private final PrintWriter err;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -160,7 +163,11 @@ final class MonitorRuntime {
     if (plan.runs(SensorPlan.FANOTIFY)) {
       sensors.add(new FanotifyFileSensor(inventory, pipeline, clock, metrics, FanotifyFileSensor.Options.defaults()));
     }
-    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, cfg.diffInterval(), metrics,
+    // With fanotify reporting writes as they happen, the diff poll only looks for deletions, which are not urgent:
+    // polling every container every few seconds for them would be most of the agent's idle CPU.
+    Duration diffEvery = plan.diffDeletionsOnly() && cfg.diffInterval().compareTo(DELETIONS_POLL) < 0
+        ? DELETIONS_POLL : cfg.diffInterval();
+    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, diffEvery, metrics,
         plan.diffDeletionsOnly()));
     if (plan.runs(SensorPlan.NET)) {
       sensors.add(new NetworkSensor(inventory, pipeline, clock, cfg.netInterval(), metrics));
