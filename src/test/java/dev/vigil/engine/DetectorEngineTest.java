@@ -3,9 +3,8 @@ package dev.vigil.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alert.Alert;
-import dev.vigil.alert.AlertFactory;
+import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertSink;
-import dev.vigil.alert.OutputTemplate;
 import dev.vigil.alert.Priority;
 import dev.vigil.detect.Detector;
 import dev.vigil.event.ContainerRef;
@@ -24,7 +23,6 @@ class DetectorEngineTest {
 
   private static final Instant T = Instant.parse("2026-01-02T03:04:05Z");
   private static final ContainerRef APP = new ContainerRef("eeeeeeeeeeee", "app", "img", "1", "");
-  private static final AlertFactory FACTORY = new AlertFactory("h");
 
   /** Records the events it sees and emits one alert per event. */
   private static final class Recording implements Detector {
@@ -50,7 +48,7 @@ class DetectorEngineTest {
     @Override
     public void onEvent(Event event, AlertSink out) {
       seen.add(event);
-      out.accept(FACTORY.create(event, name, Priority.NOTICE, OutputTemplate.parse(name), List.of(), Map.of()));
+      out.accept(new Alert(event.time(), name, Priority.NOTICE, name, event.kind().source(), List.of(), "h", Map.of()));
     }
   }
 
