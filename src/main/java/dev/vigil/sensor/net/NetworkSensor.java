@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code /proc/<initPid>/net/snmp} and reports moved TCP connect counters as a {@code connect_attempts}
  * {@link SensorNotice}, which counts connects refused too fast to ever appear in a table. A container's first poll
  * reports the sockets already there; its counters are reported from zero when it started after the sensor, else
- * from that poll on. The costly TCP tables are read only when the namespace's counters say they changed
- * ({@link TcpGate}). Containers sharing the host's namespace ({@code --network host}) are not attributed (one
+ * from that poll on. The socket tables are read only when the namespace's counters say they changed
+ * ({@link SocketGate}); the counter files stay open between polls ({@link KeptFile}). Containers sharing the host's namespace ({@code --network host}) are not attributed (one
  * {@code degraded} notice), those joining another container's ({@code container:<id>}) are left to that one.
  * Polls run on one daemon thread; state per container is dropped when it stops. Thread-safe.
  */
@@ -51,21 +51,45 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   private static final SnmpCounters ZERO = new SnmpCounters(0, 0, 0, 0, 0, 0, 0);
   private static final Logger LOG = LoggerFactory.getLogger(NetworkSensor.class);
 
-  /** What is kept about one container between polls. */
-  private static final class ContainerNet {
+  /** Polls between checks that the init process still exists (its kept files would stay readable). */
+  static final int LIVENESS_EVERY = 10;
+
+  /** What is kept about one container between polls. Its open files are closed by {@link #close()}. */
+  private static final class ContainerNet implements AutoCloseable {
     final long initPid;
     final String netns;
     final ConnectionTracker tracker = new ConnectionTracker();
     final SocketOwners owners;
-    final TcpGate gate;
+    final SocketGate tcpGate;
+    final SocketGate udpGate;
+    final KeptFile snmp;
+    final KeptFile sockstat; // null when absent: tables are then read every poll
+    final KeptFile sockstat6; // null without IPv6
     List<SocketEntry> tcp = List.of();
+    List<SocketEntry> udp = List.of();
     SnmpCounters counters;
+    int polls;
 
-    ContainerNet(long initPid, String netns, Path proc) {
+    ContainerNet(long initPid, String netns, Path proc, KeptFile snmp, KeptFile sockstat, KeptFile sockstat6) {
       this.initPid = initPid;
       this.netns = netns;
       this.owners = new SocketOwners(proc, initPid);
-      this.gate = new TcpGate((int) Math.floorMod(initPid, (long) TcpGate.FULL_EVERY));
+      this.tcpGate = SocketGate.tcp(initPid);
+      this.udpGate = SocketGate.udp(initPid);
+      this.snmp = snmp;
+      this.sockstat = sockstat;
+      this.sockstat6 = sockstat6;
+    }
+
+    @Override
+    public void close() {
+      snmp.close();
+      if (sockstat != null) {
+        sockstat.close();
+      }
+      if (sockstat6 != null) {
+        sockstat6.close();
+      }
     }
   }
 
@@ -136,7 +160,11 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
         LOG.debug("{} poll of {} failed: {}", NAME, c.ref().name(), e.toString());
       }
     }
-    state.keySet().retainAll(running);
+    for (String id : List.copyOf(state.keySet())) {
+      if (!running.contains(id)) {
+        drop(id);
+      }
+    }
     toldShared.retainAll(running);
     lastTickNanos = System.nanoTime() - t0;
   }
@@ -159,42 +187,112 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
       return;
     }
     Path pidDir = proc.resolve(Long.toString(c.initPid()));
-    String netns = netns(pidDir);
-    if (netns == null) {
-      state.remove(id); // the process is gone; the inventory will say the container stopped
-      return;
-    }
     ContainerNet st = state.get(id);
-    if (st == null || st.initPid != c.initPid()) {
-      st = new ContainerNet(c.initPid(), netns, proc);
+    if (st != null && (st.initPid != c.initPid() || ++st.polls % LIVENESS_EVERY == 0 && !alive(pidDir, st))) {
+      drop(id); // restarted with a new init, or the process is gone (the inventory will say stopped)
+      st = null;
+      if (!Files.isDirectory(pidDir)) {
+        return;
+      }
+    }
+    if (st == null) {
+      st = open(c, pidDir);
+      if (st == null) {
+        return;
+      }
       state.put(id, st);
-    } else if (!st.netns.equals(netns)) {
-      return; // the pid now belongs to another process
     }
     Instant now = clock.instant();
     Path netDir = pidDir.resolve("net");
-    SnmpCounters current = counters(c, netDir);
-    if (st.gate.mustRead(current, sockstat(netDir, "sockstat"), sockstat(netDir, "sockstat6"))) {
+    SnmpCounters current = counters(c, st);
+    String v4 = st.sockstat == null ? null : text(st.sockstat);
+    String v6 = st.sockstat6 == null ? "" : text(st.sockstat6);
+    boolean read = false;
+    if (st.tcpGate.mustRead(SocketGate.tcpSignals(current, v4, v6))) {
       List<SocketEntry> tcp = new ArrayList<>();
       if (!readTables(netDir, 0, 2, tcp)) {
-        state.remove(id);
+        drop(id);
         return;
       }
       st.tcp = tcp;
+      read = true;
     }
-    sockets.clear();
-    sockets.addAll(st.tcp);
-    if (!readTables(netDir, 2, 4, sockets)) {
-      state.remove(id);
-      return;
+    if (st.udpGate.mustRead(SocketGate.udpSignals(current, v4, v6))) {
+      List<SocketEntry> udp = new ArrayList<>();
+      if (!readTables(netDir, 2, 4, udp)) {
+        drop(id);
+        return;
+      }
+      st.udp = udp;
+      read = true;
     }
-    List<ConnectionTracker.Change> changes = st.tracker.update(sockets, now);
-    sockets.clear();
-    if (!changes.isEmpty()) {
-      emit(c, st, changes, now);
+    if (read) {
+      sockets.clear();
+      sockets.addAll(st.tcp);
+      sockets.addAll(st.udp);
+      List<ConnectionTracker.Change> changes = st.tracker.update(sockets, now);
+      sockets.clear();
+      if (!changes.isEmpty()) {
+        emit(c, st, changes, now);
+      }
     }
     if (current != null) {
       notice(c, st, current, now);
+    }
+  }
+
+  /** Starts tracking a container: checks its namespace and opens its counter files; null when it is gone. */
+  private ContainerNet open(ContainerInfo c, Path pidDir) {
+    String netns = netns(pidDir);
+    if (netns == null) {
+      return null;
+    }
+    Path netDir = pidDir.resolve("net");
+    KeptFile snmp = null;
+    try {
+      snmp = KeptFile.open(netDir.resolve("snmp"));
+      KeptFile sockstat = optional(netDir.resolve("sockstat"));
+      KeptFile sockstat6 = optional(netDir.resolve("sockstat6")); // absent without IPv6
+      return new ContainerNet(c.initPid(), netns, proc, snmp, sockstat, sockstat6);
+    } catch (IOException e) {
+      if (snmp != null) {
+        snmp.close();
+      }
+      if (Files.isDirectory(pidDir)) {
+        metrics.counter("vigil.poll.failures", "sensor", NAME).increment();
+        LOG.debug("{}: cannot open the counters of {}: {}", NAME, c.ref().name(), e.toString());
+      }
+      return null;
+    }
+  }
+
+  private static KeptFile optional(Path file) throws IOException {
+    try {
+      return KeptFile.open(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Whether the tracked init process is still the one in {@code pidDir}. */
+  private boolean alive(Path pidDir, ContainerNet st) {
+    String netns = netns(pidDir);
+    return netns != null && (netns.isEmpty() || netns.equals(st.netns));
+  }
+
+  private synchronized void drop(String id) {
+    ContainerNet st = state.remove(id);
+    if (st != null) {
+      st.close();
+    }
+  }
+
+  /** A kept file's text; null when unreadable. */
+  private static String text(KeptFile f) {
+    try {
+      return f.readText();
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -220,17 +318,6 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     return true;
   }
 
-  /** A sockstat file's text; empty when absent (no IPv6), null when unreadable. */
-  private static String sockstat(Path netDir, String file) {
-    try {
-      return Files.readString(netDir.resolve(file), StandardCharsets.US_ASCII);
-    } catch (NoSuchFileException e) {
-      return file.endsWith("6") ? "" : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
   private void emit(ContainerInfo c, ContainerNet st, List<ConnectionTracker.Change> changes, Instant now) {
     Set<Long> inodes = new HashSet<>();
     for (ConnectionTracker.Change ch : changes) {
@@ -253,9 +340,9 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     }
   }
 
-  private static SnmpCounters counters(ContainerInfo c, Path netDir) {
+  private static SnmpCounters counters(ContainerInfo c, ContainerNet st) {
     try {
-      return SnmpCounters.read(netDir.resolve("snmp"));
+      return SnmpCounters.parse(st.snmp.readText());
     } catch (IOException | IllegalArgumentException e) {
       LOG.debug("{}: cannot read counters of {}: {}", NAME, c.ref().name(), e.toString());
       return null;
@@ -299,7 +386,7 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
 
   @Override
   public void stopped(ContainerInfo c) {
-    state.remove(c.ref().id());
+    drop(c.ref().id());
     toldShared.remove(c.ref().id());
   }
 
@@ -322,6 +409,9 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   public void close() {
     if (ticker != null) {
       ticker.shutdownNow();
+    }
+    for (String id : List.copyOf(state.keySet())) {
+      drop(id);
     }
   }
 }

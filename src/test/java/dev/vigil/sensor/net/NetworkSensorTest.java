@@ -134,7 +134,9 @@ class NetworkSensorTest {
     sensor.poll(OLD);
     assertThat(sensor.tracked()).isEqualTo(1);
     proc.kill(INIT);
-    sensor.poll(OLD);
+    for (int i = 0; i < NetworkSensor.LIVENESS_EVERY; i++) {
+      sensor.poll(OLD);
+    }
     assertThat(sensor.tracked()).isZero();
 
     proc.process(INIT, "sh", NETNS);
@@ -178,7 +180,7 @@ class NetworkSensorTest {
     events.clear();
     // A swap the counters cannot see is found by the forced read.
     proc.file(INIT, "tcp", ProcNetParserTest.TCP_HEADER + "\n" + ProcNetParserTest.HOST_LISTEN + "\n");
-    for (int i = 0; i < TcpGate.FULL_EVERY; i++) {
+    for (int i = 0; i < SocketGate.TCP_FULL_EVERY; i++) {
       sensor.poll(OLD);
     }
     assertThat(of(NetConnection.class)).extracting(NetConnection::localPort).containsExactly(2024);
