@@ -7,6 +7,7 @@ import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Event;
 import dev.vigil.pipeline.ExecDeduplicator;
+import dev.vigil.pipeline.ExecSessions;
 import dev.vigil.pipeline.Pipeline;
 import dev.vigil.pipeline.ProcessEnricher;
 import dev.vigil.record.EventRecorder;
@@ -131,9 +132,10 @@ final class MonitorRuntime {
     EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
     ExecDeduplicator dedup = new ExecDeduplicator();
     ProcessEnricher processes = new ProcessEnricher();
+    ExecSessions sessions = new ExecSessions();
     Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> {
-      Event resolved = processes.enrich(
-          e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id())));
+      Event resolved = sessions.annotate(processes.enrich(
+          e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()))));
       if (dedup.isDuplicate(resolved)) {
         return;
       }

@@ -69,6 +69,12 @@ public record ProcessExec(
   }
 
   /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */
+  /** The same process, started by the given {@code docker exec}. */
+  public ProcessExec withExecId(String id) {
+    return new ProcessExec(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, id,
+        ancestors, details);
+  }
+
   public String cmdline() {
     int len = name.length();
     for (int i = 1; i < args.size(); i++) {

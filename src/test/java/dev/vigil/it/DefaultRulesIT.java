@@ -74,6 +74,16 @@ class DefaultRulesIT {
   }
 
   @Test
+  void processesOfADockerExecSession_carryItsExecId() throws Exception {
+    exec("sh", "-c", "sleep 0.5; wget -q -O- http://127.0.0.1:8080/index.html");
+    JsonNode a = agent.awaitAlert(x -> x.path("rule").asText().equals("Remote file copy tool launched in container")
+        && x.path("output_fields").path("proc.cmdline").asText().contains("index.html"), Duration.ofSeconds(10));
+    assertThat(a.path("output_fields").path("proc.origin").asText()).isEqualTo("docker_exec");
+    assertThat(a.path("output_fields").path("proc.exec_id").asText()).as("the engine's exec id of the session")
+        .matches("[0-9a-f]{64}");
+  }
+
+  @Test
   void processRules_fireOnRealExecs() throws Exception {
     exec("chmod", "u+s", "/www/index.html");
     expect("Setuid or setgid bit set in container", base);
