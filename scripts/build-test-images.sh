@@ -10,6 +10,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 need busybox || [ -x /bin/busybox ] || missing+=(busybox-static)
 need nmap || missing+=(nmap)
+need gcc && [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(gcc libc6-dev) # tests compile small static programs
 if [ ${#missing[@]} -gt 0 ]; then
   echo "build-test-images.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

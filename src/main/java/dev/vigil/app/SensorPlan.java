@@ -74,6 +74,7 @@ record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Cap
     if (proc) {
       caps.add(Capability.EXE_LAYER);
       caps.add(Capability.PROCESS_FDS);
+      caps.add(Capability.PROCESS_IDS);
     }
     if (fan || !disabled.contains("docker.diff")) {
       caps.add(Capability.FILE_CHANGE);

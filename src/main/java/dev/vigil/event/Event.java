@@ -7,7 +7,7 @@ import java.time.Instant;
  * belongs to and the sensor that saw it. Implementations are the records of this package.
  */
 public sealed interface Event
-    permits ContainerLifecycle, EngineEvent, ProcessExec, FileChange, FileOpen, NetConnection, LogLine, StatsSample,
+    permits ContainerLifecycle, EngineEvent, ProcessExec, ProcessChange, FileChange, FileOpen, NetConnection, LogLine, StatsSample,
         SensorNotice {
 
   Instant time();

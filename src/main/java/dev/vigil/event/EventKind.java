@@ -5,6 +5,7 @@ public enum EventKind {
   CONTAINER_LIFECYCLE("docker"),
   ENGINE("docker"),
   PROCESS_EXEC("syscall"),
+  PROCESS_CHANGE("syscall"),
   FILE_CHANGE("syscall"),
   FILE_OPEN("syscall"),
   NETWORK("syscall"),

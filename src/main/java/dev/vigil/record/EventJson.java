@@ -17,6 +17,7 @@ import dev.vigil.event.FileOpen;
 import dev.vigil.event.NetConnection;
 import dev.vigil.event.SensorNotice;
 import dev.vigil.event.LogLine;
+import dev.vigil.event.ProcessChange;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.StatsSample;
 
@@ -42,6 +43,7 @@ final class EventJson {
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({@JsonSubTypes.Type(value = ProcessExec.class, name = "exec"),
+      @JsonSubTypes.Type(value = ProcessChange.class, name = "change"),
       @JsonSubTypes.Type(value = FileChange.class, name = "file"),
       @JsonSubTypes.Type(value = FileOpen.class, name = "open"),
       @JsonSubTypes.Type(value = NetConnection.class, name = "net"),

@@ -84,6 +84,25 @@ class DefaultRulesIT {
   }
 
   @Test
+  void setuidRootBinaryRunByAUser_processBecameRoot() throws Exception {
+    // A static C program (src/test/resources/native/escalate.c) installed setuid-root, as an intruder would plant it.
+    Path bin = java.nio.file.Files.createTempDirectory("vigil-it-esc").resolve("escalate");
+    Path source = Path.of(System.getProperty("vigil.projectDir", "."), "src/test/resources/native/escalate.c");
+    assertThat(DockerCli.run(List.of("gcc", "-static", "-O1", "-o", bin.toString(), source.toString()), 60)
+        .exit()).as("gcc (scripts/build-test-images.sh installs it)").isZero();
+    DockerCli.ok("cp", bin.toString(), base + ":/tmp/escalate");
+    DockerCli.ok("exec", base, "sh", "-c", "chown 0:0 /tmp/escalate && chmod 4755 /tmp/escalate");
+    String out = DockerCli.ok("exec", "-u", "65534", base, "/tmp/escalate");
+    assertThat(out).contains("uid=0 euid=0");
+
+    JsonNode a = expect("Process became root in container", base);
+    assertThat(a.path("output_fields").path("vigil.prev_uid").asLong()).isEqualTo(65534);
+    assertThat(a.path("output_fields").path("evt.arg.uid").asLong()).isZero();
+    assertThat(a.path("output_fields").path("proc.exepath").asText()).isEqualTo("/tmp/escalate");
+    assertThat(a.path("output_fields").path("evt.type").asText()).isEqualTo("setuid");
+  }
+
+  @Test
   void processRules_fireOnRealExecs() throws Exception {
     exec("chmod", "u+s", "/www/index.html");
     expect("Setuid or setgid bit set in container", base);

@@ -42,6 +42,9 @@ class EventLogTest {
     List<Event> events = List.of(
         new ProcessExec(T, REF, "docker.top", 7, 1, "wget", "/bin/busybox", List.of("wget", "-q", "http://x/\u001b"),
             0, "root", "pts/0", ExecOrigin.DOCKER_EXEC, "e1", List.of(new ProcessExec.Ancestor(1, "sh", "sh -c x"))),
+        new dev.vigil.event.ProcessChange(T, REF, "kernel.proc", dev.vigil.event.ProcessChange.What.SETUID, 1000, 0, 0,
+            new ProcessExec(T, REF, "kernel.proc", 8, 7, "esc", "/tmp/esc", List.of("/tmp/esc"), 0, "", "",
+                ExecOrigin.CONTAINER, "", List.of(), null)),
         new FileChange(T, REF, "docker.diff", "/etc/passwd", FileChange.Kind.MODIFIED),
         new LogLine(T, REF, "docker.logs", LogLine.Stream.STDERR, "bad \uFFFD line", true, 20_000),
         new StatsSample(T, REF, "docker.stats", 99.5, 1, 2, 3, 4, 5.5, 6.5, 7, 8, 9),

@@ -55,10 +55,11 @@ final class DefaultRulesFixture {
    * field that needs it. Their positive cases use the kernel sensors' events: FileOpen and ProcessExec.Details.
    */
   static final Map<String, String> SENSOR_GATED = Map.of(
-      "Drop and execute new binary in container", "proc.is_exe_upper_layer",
-      "Reverse shell in container", "proc.stdin.type",
-      "Read sensitive file in container", "evt.is_open_read",
-      "Read private key in container", "evt.is_open_read");
+      "Drop and execute new binary in container", "field proc.is_exe_upper_layer",
+      "Reverse shell in container", "field proc.stdin.type",
+      "Read sensitive file in container", "field evt.is_open_read",
+      "Read private key in container", "field evt.is_open_read",
+      "Process became root in container", "evt.type setuid");
 
   private DefaultRulesFixture() {}
 
@@ -138,12 +139,19 @@ final class DefaultRulesFixture {
   }
 
   /**
-   * Output labels of fields the event cannot carry: a top-level docker exec has no parent inside the container; the
+   * Output labels of fields the event cannot carry: a top-level docker exec has no parent inside the container, only docker exec sessions have an exec id; the
    * file sensor knows the process name and pid of an open, not its command line nor a docker-diff change kind.
    */
   static List<String> notCarried(Event e) {
-    if (e instanceof ProcessExec p && p.ancestors().isEmpty()) {
-      return List.of("parent", "pcmdline");
+    if (e instanceof ProcessExec p) {
+      List<String> out = new java.util.ArrayList<>();
+      if (p.ancestors().isEmpty()) {
+        out.addAll(List.of("parent", "pcmdline"));
+      }
+      if (p.execId().isEmpty()) {
+        out.add("exec_id"); // only processes of a docker exec session have one
+      }
+      return out;
     }
     if (e instanceof FileOpen) {
       return List.of("command", "change");

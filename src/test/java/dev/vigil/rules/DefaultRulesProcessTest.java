@@ -42,6 +42,13 @@ class DefaultRulesProcessTest {
   static final String HISTORY_CLEARED = "Shell history or logs cleared in container";
   static final String SENSITIVE_ARGS = "Sensitive file read by command in container";
   static final String CRONTAB = "Cron job installed in container";
+  static final String BECAME_ROOT = "Process became root in container";
+
+  /** The process sensor's report that {@code p} changed its real uid from {@code before} to {@code after}. */
+  static dev.vigil.event.ProcessChange setuid(dev.vigil.event.ProcessExec p, long before, long after) {
+    return new dev.vigil.event.ProcessChange(p.time(), p.container(), "kernel.proc",
+        dev.vigil.event.ProcessChange.What.SETUID, before, after, after, p);
+  }
 
   static Stream<Arguments> positives() {
     return Stream.of(
@@ -111,11 +118,18 @@ class DefaultRulesProcessTest {
         fires(SENSITIVE_ARGS, proc("cat", "/etc/shadow").dockerExec().build()).args("cat /etc/shadow"),
         fires(SENSITIVE_ARGS, proc("cp", "/root/.ssh/id_ed25519", "/tmp/k").build()).args("copy a private key"),
         fires(CRONTAB, proc("crontab", "/tmp/job.cron").build()).args("crontab FILE"),
-        fires(CRONTAB, proc("crontab", "-e").dockerExec().build()).args("crontab -e"));
+        fires(CRONTAB, proc("crontab", "-e").dockerExec().build()).args("crontab -e"),
+        fires(BECAME_ROOT, setuid(proc("/tmp/escalate").exe("/tmp/escalate").user(0, "root")
+            .parent("sh", "sh").build(), 1000, 0)).args("setuid-root binary run by uid 1000"));
   }
 
   static Stream<Arguments> benign() {
     return Stream.of(
+        fires(BECAME_ROOT, setuid(proc("su", "-s", "/bin/sh", "nobody").parent("sh", "sh").build(), 0, 65534))
+            .args("root dropping to nobody"),
+        fires(BECAME_ROOT, setuid(proc("nginx").parent("sh", "sh").build(), 0, 0)).args("root staying root"),
+        fires(BECAME_ROOT, setuid(proc("app").user(1000, "app").parent("sh", "sh").build(), 1000, 1000))
+            .args("a user re-asserting its own uid"),
         fires(NETWORK_TOOL, proc("ncdu", "/var").build()).args("ncdu is not nc"),
         fires(NETWORK_TOOL, proc("ping", "-c", "1", "db").build()).args("ping"),
         fires(NETCAT_RCE, proc("nc", "-z", "-w", "3", "db", "5432").build()).args("nc -z port probe"),

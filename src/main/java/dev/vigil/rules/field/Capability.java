@@ -18,6 +18,8 @@ public enum Capability {
   EXE_LAYER,
   /** A process's open file descriptors (stdin/stdout sockets). */
   PROCESS_FDS,
+  /** User, group and session changes of running processes (netlink connector only). */
+  PROCESS_IDS,
   /** Files created or changed in the writable layer (fanotify; fallback: docker diff polling). */
   FILE_CHANGE,
   /** Files opened for reading or writing (fanotify). */

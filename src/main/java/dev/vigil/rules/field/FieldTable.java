@@ -9,6 +9,7 @@ import static dev.vigil.rules.field.Capability.LOG;
 import static dev.vigil.rules.field.Capability.NETWORK;
 import static dev.vigil.rules.field.Capability.PROCESS;
 import static dev.vigil.rules.field.Capability.PROCESS_FDS;
+import static dev.vigil.rules.field.Capability.PROCESS_IDS;
 import static dev.vigil.rules.field.Capability.PROCESS_TREE;
 import static dev.vigil.rules.field.Capability.STATS;
 import static dev.vigil.rules.field.FieldType.BOOL;
@@ -27,6 +28,7 @@ import dev.vigil.event.FileOpen;
 import dev.vigil.event.NetConnection;
 import dev.vigil.event.SensorNotice;
 import dev.vigil.event.LogLine;
+import dev.vigil.event.ProcessChange;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.StatsSample;
 import java.util.ArrayList;
@@ -148,21 +150,37 @@ public final class FieldTable {
       Map.entry("execve", PROCESS), Map.entry("openat", FILE_CHANGE), Map.entry("unlinkat", FILE_CHANGE),
       Map.entry("connect", NETWORK), Map.entry("accept", NETWORK), Map.entry("listen", NETWORK),
       Map.entry("container", ENGINE_EVENTS), Map.entry("docker", ENGINE_EVENTS), Map.entry("log", LOG),
-      Map.entry("stats", STATS), Map.entry("sensor", CORE));
+      Map.entry("stats", STATS), Map.entry("sensor", CORE), Map.entry("setuid", PROCESS_IDS),
+      Map.entry("setgid", PROCESS_IDS), Map.entry("setsid", PROCESS_IDS));
 
   /** The event types of each source, for rules whose condition does not constrain {@code evt.type}. */
   public static final Map<String, Set<String>> SOURCE_TYPES = Map.of(
-      "syscall", Set.of("execve", "openat", "unlinkat", "connect", "accept", "listen"),
+      "syscall", Set.of("execve", "setuid", "setgid", "setsid", "openat", "unlinkat", "connect", "accept",
+          "listen"),
       "docker", Set.of("container", "docker"),
       "log", Set.of("log"),
       "stats", Set.of("stats"),
       "vigil", Set.of("sensor"));
+
+  /** The process an event is about: the exec itself, or the process whose ids changed; null otherwise. */
+  static ProcessExec process(Event e) {
+    return e instanceof ProcessExec p ? p : e instanceof ProcessChange c ? c.process() : null;
+  }
 
   /** The {@code evt.type} Vigil assigns to an event (Falco's syscall names where one fits). */
   public static String eventType(Event e) {
     switch (e.kind()) {
       case PROCESS_EXEC:
         return "execve";
+      case PROCESS_CHANGE:
+        switch (((ProcessChange) e).what()) {
+          case SETUID:
+            return "setuid";
+          case SETGID:
+            return "setgid";
+          default:
+            return "setsid";
+        }
       case FILE_CHANGE:
         return ((FileChange) e).change() == FileChange.Kind.DELETED ? "unlinkat" : "openat";
       case FILE_OPEN:
@@ -202,8 +220,12 @@ public final class FieldTable {
       m.put(name, new FieldDef(name, t, desc, arg, cap, x));
     }
 
+    /** A field of the process: of an exec, or of the process whose ids changed. */
     void proc(String name, FieldType t, Capability cap, String desc, Function<ProcessExec, Object> f) {
-      add(name, t, cap, desc, (e, c, a) -> e instanceof ProcessExec p ? f.apply(p) : null);
+      add(name, t, cap, desc, (e, c, a) -> {
+        ProcessExec p = process(e);
+        return p == null ? null : f.apply(p);
+      });
     }
 
     void container(String name, FieldType t, String desc, Function<ContainerInfo, Object> f) {
@@ -226,8 +248,8 @@ public final class FieldTable {
 
   private static FieldTable build() {
     Builder b = new Builder();
-    b.add("evt.type", STRING, CORE, "Event type: execve, openat, unlinkat (file sensors), container, docker, log,"
-        + " stats", (e, c, a) -> eventType(e));
+    b.add("evt.type", STRING, CORE, "Event type: execve, setuid, setgid, setsid (process sensor), openat, unlinkat"
+        + " (file sensors), connect, accept, listen (network sensor), container, docker, log, stats, sensor", (e, c, a) -> eventType(e));
     b.add("evt.time", NUMBER, CORE, "Event time, nanoseconds since the epoch",
         (e, c, a) -> e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
     b.add("evt.dir", STRING, CORE, "Event direction; always '<' (Vigil sees completed actions)", (e, c, a) -> "<");
@@ -242,7 +264,7 @@ public final class FieldTable {
     b.add("vigil.sensor", STRING, CORE, "Name of the sensor that produced the event", (e, c, a) -> e.sensor());
 
     b.add("proc.name", STRING, PROCESS, "Process name (the kernel's comm, up to 15 characters)",
-        (e, c, a) -> e instanceof ProcessExec p ? p.name() : e instanceof FileOpen o ? emptyToNull(o.procName())
+        (e, c, a) -> process(e) != null ? process(e).name() : e instanceof FileOpen o ? emptyToNull(o.procName())
             : e instanceof NetConnection n ? emptyToNull(n.procName()) : null);
     b.proc("proc.exe", STRING, PROCESS, "argv[0] as the process was started",
         p -> p.args().isEmpty() ? p.name() : p.args().get(0));
@@ -252,7 +274,7 @@ public final class FieldTable {
     b.proc("proc.args", STRING, PROCESS, "Arguments after argv[0], joined by spaces",
         p -> String.join(" ", p.args().subList(Math.min(1, p.args().size()), p.args().size())));
     b.add("proc.pid", NUMBER, PROCESS, "Process id (host pid namespace)",
-        (e, c, a) -> positive(e instanceof ProcessExec p ? p.pid() : e instanceof FileOpen o ? o.pid()
+        (e, c, a) -> positive(process(e) != null ? process(e).pid() : e instanceof FileOpen o ? o.pid()
             : e instanceof NetConnection n ? n.pid() : 0));
     b.proc("proc.ppid", NUMBER, PROCESS_TREE, "Parent process id", p -> p.ppid() > 0 ? p.ppid() : null);
     b.proc("proc.pname", STRING, PROCESS_TREE, "Parent process name",
@@ -261,10 +283,10 @@ public final class FieldTable {
         p -> p.ancestors().isEmpty() ? null : p.ancestors().get(0).cmdline());
     b.add("proc.aname", STRING_LIST, PROCESS_TREE, FieldDef.Arg.OPTIONAL_INDEX,
         "Ancestor names: [0] is the process, [1] its parent, ...; without index, all ancestors",
-        (e, c, a) -> e instanceof ProcessExec p ? ancestor(p, a, true) : null);
+        (e, c, a) -> process(e) != null ? ancestor(process(e), a, true) : null);
     b.add("proc.apid", NUMBER, PROCESS_TREE, FieldDef.Arg.OPTIONAL_INDEX,
         "Ancestor pids: [0] is the process, [1] its parent, ...",
-        (e, c, a) -> e instanceof ProcessExec p ? ancestor(p, a, false) : null);
+        (e, c, a) -> process(e) != null ? ancestor(process(e), a, false) : null);
     b.proc("proc.tty", NUMBER, PROCESS, "Controlling terminal: 0 when none, non-zero when the process has one",
         p -> p.tty().isEmpty() ? 0L : 1L);
     b.proc("proc.origin", STRING, PROCESS, "How the process started: container, docker_exec, healthcheck, unknown",
@@ -283,6 +305,15 @@ public final class FieldTable {
     b.proc("proc.cwd", STRING, PROCESS_FDS, "Working directory of the process",
         p -> p.details() == null ? null : emptyToNull(p.details().cwd()));
     b.proc("user.uid", NUMBER, PROCESS, "User id of the process", p -> p.uid() >= 0 ? p.uid() : null);
+    b.add("evt.arg.uid", NUMBER, PROCESS_IDS, "setuid: the new real user id",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID ? x.realId() : null);
+    b.add("vigil.euid", NUMBER, PROCESS_IDS, "setuid: the new effective user id",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID ? x.effectiveId() : null);
+    b.add("evt.arg.gid", NUMBER, PROCESS_IDS, "setgid: the new real group id",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETGID ? x.realId() : null);
+    b.add("vigil.prev_uid", NUMBER, PROCESS_IDS, "setuid: the real user id before the change, when known",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID && x.previousId() >= 0
+            ? x.previousId() : null);
     b.proc("user.name", STRING, PROCESS, "User name of the process, when known",
         p -> !p.user().isEmpty() ? p.user() : p.uid() == 0 ? "root" : null);
 

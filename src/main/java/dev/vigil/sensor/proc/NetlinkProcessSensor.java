@@ -5,6 +5,7 @@ import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
+import dev.vigil.event.ProcessChange;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.SensorNotice;
 import dev.vigil.sensor.Sensor;
@@ -54,6 +55,7 @@ public final class NetlinkProcessSensor implements Sensor {
   private final Counter eventsIn;
   private final Counter execCount;
   private final Counter emittedCount;
+  private final Counter changeCount;
   private final Counter errorCount;
   /** Writable layer per container id, from the inventory or the process's mountinfo. Reader thread only. */
   private final Map<String, String> upperDirs = new LinkedHashMap<>(64, 0.75f, true) {
@@ -116,6 +118,7 @@ public final class NetlinkProcessSensor implements Sensor {
     this.eventsIn = metrics.counter("vigil.proc.events", "sensor", NAME);
     this.execCount = metrics.counter("vigil.proc.execs", "sensor", NAME);
     this.emittedCount = metrics.counter("vigil.proc.emitted", "sensor", NAME);
+    this.changeCount = metrics.counter("vigil.proc.id_changes", "sensor", NAME);
     this.errorCount = metrics.counter("vigil.proc.errors", "sensor", NAME);
   }
 
@@ -260,11 +263,43 @@ public final class NetlinkProcessSensor implements Sensor {
       }
     } else if (e instanceof ProcEvent.Ids) {
       ProcEvent.Ids ids = (ProcEvent.Ids) e;
-      ProcessTree.Node n = !ids.gid() && ids.pid() == ids.tgid() ? tree.get(ids.tgid()) : null;
+      ProcessTree.Node n = ids.pid() == ids.tgid() ? tree.get(ids.tgid()) : null;
+      if (n == null) {
+        return;
+      }
+      long real = Integer.toUnsignedLong(ids.real());
+      long effective = Integer.toUnsignedLong(ids.effective());
+      if (ids.gid()) {
+        changed(n, ProcessChange.What.SETGID, -1, real, effective, e.timestampNs());
+      } else {
+        long before = n.uid;
+        n.uid = real;
+        changed(n, ProcessChange.What.SETUID, before, real, effective, e.timestampNs());
+      }
+    } else if (e instanceof ProcEvent.Other) {
+      ProcEvent.Other o = (ProcEvent.Other) e;
+      ProcessTree.Node n = o.what() == ProcMessageParser.WHAT_SID && o.pid() == o.tgid() ? tree.get(o.tgid()) : null;
       if (n != null) {
-        n.uid = Integer.toUnsignedLong(ids.real());
+        changed(n, ProcessChange.What.SETSID, -1, o.tgid(), o.tgid(), e.timestampNs());
       }
     }
+  }
+
+  /**
+   * Reports an id change of a container process whose exec was seen (host processes and processes known only by
+   * a fork are skipped: nothing would identify them to a rule).
+   */
+  private void changed(ProcessTree.Node n, ProcessChange.What what, long before, long real, long effective,
+      long timestampNs) {
+    if (n.containerId == null || n.containerId.isEmpty() || n.isHost() || n.name.isEmpty() || n.args.isEmpty()) {
+      return;
+    }
+    Optional<ContainerInfo> info = inventory.find(n.containerId);
+    ContainerRef ref = info.map(ContainerInfo::ref).orElseGet(() -> ContainerRef.unresolved(n.containerId));
+    ProcessExec process = new ProcessExec(eventTime(timestampNs), ref, NAME, n.pid, n.ppid, n.name, n.exe, n.args,
+        n.uid, "", "", origins.origin(n, info), "", tree.ancestors(n), null);
+    changeCount.increment();
+    sink.offer(new ProcessChange(process.time(), ref, NAME, what, before, real, effective, process));
   }
 
   private void onExec(ProcEvent.Exec e, ExecReader.Capture c) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.Event;
 import dev.vigil.event.ExecOrigin;
+import dev.vigil.event.ProcessChange;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerEventsSensor;
@@ -176,6 +177,34 @@ class NetlinkProcessSensorIT {
     assertThat(probe.ancestors().get(0).cmdline()).isEqualTo("sh -c wget -q -O- http://127.0.0.1:1/health || true");
     ProcessExec init = await(id, e -> e.args().equals(List.of("sleep", "60")));
     assertThat(init.origin()).isEqualTo(ExecOrigin.CONTAINER);
+  }
+
+  @Test
+  void userGroupAndSessionChanges_ofContainerProcesses() throws Exception {
+    String id = run("ids", "sleep 60");
+    awaitTrue(() -> inventory.find(id).isPresent());
+    // busybox su sets the group, then the user (root -> nobody); setsid starts a new session.
+    docker("exec", id, "su", "-s", "/bin/sh", "nobody", "-c", "setsid sleep 0.2");
+    awaitTrue(() -> changes(id).stream().anyMatch(c -> c.what() == ProcessChange.What.SETSID));
+    List<ProcessChange> changes = changes(id);
+    assertThat(changes).anySatisfy(c -> {
+      assertThat(c.what()).isEqualTo(ProcessChange.What.SETUID);
+      assertThat(c.previousId()).isZero();
+      assertThat(c.realId()).isEqualTo(65534);
+      assertThat(c.process().name()).isEqualTo("su");
+      assertThat(c.process().uid()).isEqualTo(65534);
+    });
+    assertThat(changes).anySatisfy(c -> {
+      assertThat(c.what()).isEqualTo(ProcessChange.What.SETGID);
+      assertThat(c.realId()).isEqualTo(65534);
+    });
+    assertThat(changes).filteredOn(c -> c.what() == ProcessChange.What.SETSID)
+        .allSatisfy(c -> assertThat(c.realId()).isEqualTo(c.process().pid()));
+  }
+
+  private static List<ProcessChange> changes(String containerId) {
+    return OTHERS.stream().filter(e -> e instanceof ProcessChange && e.container().id().equals(containerId))
+        .map(e -> (ProcessChange) e).toList();
   }
 
   @Test
