@@ -121,6 +121,12 @@ final class MonitorCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   RuleOptions ruleOptions = new RuleOptions();
 
+  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (events in and dropped per sensor, alerts per"
+          + " rule and priority, sinks, agent CPU and memory). Off by default; bind 127.0.0.1 unless the network is"
+          + " trusted: there is no authentication.")
+  String metricsListen;
+
   @Option(names = "--record-events", paramLabel = "FILE",
       description = "Append every event the engine sees (and the container records it needs) to FILE as JSON lines,"
           + " for `vigil replay`.")
@@ -173,8 +179,28 @@ final class MonitorCommand implements Callable<Integer> {
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
         netInterval,
         eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
-        recordEvents, dataDir);
+        recordEvents, dataDir, metricsListen == null ? null : listenAddress(metricsListen));
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
+  }
+
+  /** HOST:PORT (IPv6 as [::1]:PORT) to an unresolved-free socket address; a clear error otherwise. */
+  private java.net.InetSocketAddress listenAddress(String text) {
+    int colon = text.lastIndexOf(':');
+    String host = colon > 0 ? text.substring(0, colon) : "";
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (colon <= 0 || host.isEmpty() || port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-listen wants HOST:PORT, e.g."
+          + " 127.0.0.1:9376 (got '" + text + "')");
+    }
+    return new java.net.InetSocketAddress(host, port);
   }
 
   private void positive(String option, Duration d) {

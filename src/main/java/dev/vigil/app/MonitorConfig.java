@@ -32,4 +32,5 @@ record MonitorConfig(
     Duration statusInterval,
     RuleOptions rules,
     Path recordEvents,
-    Path dataDir) {}
+    Path dataDir,
+    java.net.InetSocketAddress metricsListen) {}

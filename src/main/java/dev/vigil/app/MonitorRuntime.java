@@ -3,6 +3,8 @@ package dev.vigil.app;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Event;
@@ -67,8 +69,21 @@ final class MonitorRuntime {
   }
 
   int run() throws InterruptedException {
-    Metrics metrics = Metrics.inMemory();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MetricsEndpoint.bindAgentMeters(registry);
+    Metrics metrics = new Metrics(registry);
     Clock clock = Clock.systemUTC();
+    MetricsEndpoint endpoint = null;
+    if (cfg.metricsListen() != null) {
+      try {
+        endpoint = MetricsEndpoint.start(cfg.metricsListen(), registry);
+        LOG.info("metrics at http://{}:{}/metrics", cfg.metricsListen().getHostString(), endpoint.port());
+      } catch (java.io.IOException e) {
+        err.println("vigil: " + e.getMessage());
+        err.flush();
+        return ExitCodes.ERROR;
+      }
+    }
     List<AlertSink> sinks = new ArrayList<>();
     FileSink fileSink = null;
     if (cfg.alertsToStdout()) {
@@ -145,6 +160,8 @@ final class MonitorRuntime {
       engine.process(resolved, out);
     }, metrics);
     pipeline.start();
+    io.micrometer.core.instrument.Gauge.builder("vigil.pipeline.queue", pipeline, Pipeline::depth)
+        .description("Events waiting in the pipeline's queue").register(registry);
 
     DockerEventsSensor events = new DockerEventsSensor(conn, inventory, pipeline, metrics, cfg.eventsLiveness(),
         Duration.ofMinutes(5));
@@ -242,6 +259,9 @@ final class MonitorRuntime {
       fileSink.close();
     }
     conn.close();
+    if (endpoint != null) {
+      endpoint.close();
+    }
     LOG.info("stopped: events handled={} dropped={} alerts={}", pipeline.handled(), pipeline.dropped(),
         alertCount(metrics));
     stopped.countDown();

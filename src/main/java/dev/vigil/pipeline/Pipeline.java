@@ -3,6 +3,7 @@ package dev.vigil.pipeline;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.Event;
 import dev.vigil.event.EventSink;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +25,8 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
+  private final java.util.concurrent.ConcurrentMap<String, Counter[]> perSensor =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final BlockingQueue<Event> queue;
   private final Consumer<Event> handler;
   private final Metrics metrics;
@@ -59,12 +62,17 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   @Override
   public boolean offer(Event event) {
+    Counter[] c = perSensor.get(event.sensor());
+    if (c == null) { // both counters exist from a sensor's first event, so a scrape shows drops at 0, not absent
+      c = perSensor.computeIfAbsent(event.sensor(), s -> new Counter[] {
+          metrics.counter("vigil.events.in", "sensor", s), metrics.counter("vigil.events.dropped", "sensor", s)});
+    }
     if (running && queue.offer(event)) {
-      metrics.counter("vigil.events.in", "sensor", event.sensor()).increment();
+      c[0].increment();
       return true;
     }
     dropped.incrementAndGet();
-    metrics.counter("vigil.events.dropped", "sensor", event.sensor()).increment();
+    c[1].increment();
     return false;
   }
 
