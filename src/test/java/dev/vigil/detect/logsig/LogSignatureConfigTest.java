@@ -1,0 +1,95 @@
+package dev.vigil.detect.logsig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.common.Metrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogSignatureConfigTest {
+
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  /** Binds the section the way the owner reads it: the {@code detectors.log_signatures} node of the file. */
+  private static LogSignatureConfig bind(String yaml) throws Exception {
+    JsonNode root = YAML.readTree(yaml);
+    return YAML.treeToValue(root.path("detectors").path("log_signatures"), LogSignatureConfig.class);
+  }
+
+  @Test
+  void defaultsAreOnWithBuiltInSignaturesAndAOneMinuteWindow() {
+    LogSignatureConfig d = LogSignatureConfig.defaults();
+    assertThat(d.enabled()).isTrue();
+    assertThat(d.builtin()).isTrue();
+    assertThat(d.files()).isEmpty();
+    assertThat(d.disabledSignatures()).isEmpty();
+    assertThat(d.throttleWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(d.maxTracked()).isEqualTo(10_000);
+  }
+
+  @Test
+  void bindsEveryKeyInSnakeCase() throws Exception {
+    LogSignatureConfig c = bind("""
+        detectors:
+          log_signatures:
+            enabled: true
+            builtin: false
+            files: [/etc/vigil/signatures.yaml, extra.yaml]
+            disabled_signatures: [auth.web-login]
+            throttle_window: 30s
+            max_tracked: 500
+        """);
+    assertThat(c).isEqualTo(new LogSignatureConfig(true, false,
+        List.of(Path.of("/etc/vigil/signatures.yaml"), Path.of("extra.yaml")), List.of("auth.web-login"),
+        Duration.ofSeconds(30), 500));
+  }
+
+  @Test
+  void missingKeysKeepTheDefaults() throws Exception {
+    assertThat(bind("detectors:\n  log_signatures:\n    max_tracked: 7\n"))
+        .isEqualTo(new LogSignatureConfig(true, true, List.of(), List.of(), Duration.ofMinutes(1), 7));
+    assertThat(bind("detectors:\n  log_signatures: {}\n")).isEqualTo(LogSignatureConfig.defaults());
+  }
+
+  @Test
+  void durationsAcceptTheUsualForms() {
+    assertThat(LogSignatureConfig.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(LogSignatureConfig.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(LogSignatureConfig.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(LogSignatureConfig.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(LogSignatureConfig.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(LogSignatureConfig.parseDuration("0")).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void badValuesAndUnknownKeysAreClearErrors() {
+    assertThatThrownBy(() -> bind("detectors:\n  log_signatures:\n    throttle_window: soon\n"))
+        .isInstanceOf(ValueInstantiationException.class)
+        .hasMessageContaining("throttle_window 'soon' is not a duration (examples: 500ms, 30s, 1m, 1h, PT1M)");
+    assertThatThrownBy(() -> bind("detectors:\n  log_signatures:\n    max_tracked: 0\n"))
+        .hasMessageContaining("max_tracked must be at least 1, got 0");
+    assertThatThrownBy(() -> bind("detectors:\n  log_signatures:\n    throtle_window: 1m\n"))
+        .isInstanceOf(UnrecognizedPropertyException.class).hasMessageContaining("throtle_window");
+  }
+
+  @Test
+  void theConfigurationTurnsTheDetectorOffOrTunesIt() throws Exception {
+    Metrics metrics = Metrics.inMemory();
+    LogSignatureConfig off = new LogSignatureConfig(false, true, List.of(), List.of(), Duration.ofMinutes(1), 10);
+    assertThat(LogSignatureDetector.fromConfig(off, "h", metrics)).isEmpty();
+
+    LogSignatureConfig tuned = new LogSignatureConfig(true, true, List.of(), List.of("nmap.report"),
+        Duration.ofMinutes(1), 10);
+    LogSignatureDetector d = LogSignatureDetector.fromConfig(tuned, "h", metrics).orElseThrow();
+    assertThat(d.signatures().signatures()).noneMatch(s -> s.id().equals("nmap.report"));
+    assertThat(d.signatures().size()).isEqualTo(SignatureSet.builtIn().size() - 1);
+  }
+}
