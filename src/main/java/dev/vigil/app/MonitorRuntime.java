@@ -5,6 +5,13 @@ import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.vigil.detect.Detector;
+import dev.vigil.detect.baseline.AnomalyConfig;
+import dev.vigil.detect.baseline.AnomalyDetector;
+import dev.vigil.detect.logsig.LogSignatureConfig;
+import dev.vigil.detect.logsig.LogSignatureDetector;
+import dev.vigil.engine.CompositeEngine;
+import dev.vigil.engine.DetectorEngine;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Event;
@@ -38,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -143,7 +151,20 @@ final class MonitorRuntime {
         rules.enabled().size(), off);
     rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
     DockerInventory inventory = new DockerInventory(conn);
-    Engine engine = new RuleEngine(rules, inventory, cfg.hostname());
+    List<Detector> detectors = new ArrayList<>();
+    try {
+      LogSignatureDetector.fromConfig(LogSignatureConfig.defaults(), cfg.hostname(), metrics)
+          .ifPresent(detectors::add);
+    } catch (java.io.IOException | RuntimeException e) {
+      err.println("vigil: log signatures: " + e.getMessage());
+      err.flush();
+      return ExitCodes.ERROR;
+    }
+    Optional<AnomalyDetector> anomaly = AnomalyDetector.fromConfig(AnomalyConfig.defaults(), cfg.dataDir(),
+        cfg.hostname(), metrics);
+    anomaly.ifPresent(detectors::add);
+    Engine engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.hostname()),
+        new DetectorEngine(detectors)));
     EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
     ExecDeduplicator dedup = new ExecDeduplicator();
     ProcessEnricher processes = new ProcessEnricher();
@@ -252,6 +273,7 @@ final class MonitorRuntime {
       started.get(i).close();
     }
     pipeline.close(Duration.ofSeconds(5));
+    anomaly.ifPresent(AnomalyDetector::close);
     if (recorder != null) {
       recorder.close();
     }

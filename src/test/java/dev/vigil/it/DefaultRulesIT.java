@@ -141,8 +141,10 @@ class DefaultRulesIT {
     assertThat(read.path("output_fields").path("fd.name").asText()).isEqualTo("/etc/shadow");
     assertThat(read.path("output_fields").path("proc.name").asText()).isEqualTo("cat");
     exec("sh", "-c", "cp /bin/busybox /tmp/dropped && /tmp/dropped true");
-    JsonNode drift = expect("Drop and execute new binary in container", base);
-    assertThat(drift.path("output_fields").path("proc.exepath").asText()).isEqualTo("/tmp/dropped");
+    // Other tests run binaries they copied in too (/tmp/escalate): this one waits for its own.
+    JsonNode drift = agent.awaitAlert(x -> Agent.rule("Drop and execute new binary in container", base).test(x)
+        && x.path("output_fields").path("proc.exepath").asText().equals("/tmp/dropped"), WAIT);
+    assertThat(drift.path("output_fields").path("proc.name").asText()).isEqualTo("dropped");
   }
 
   @Test

@@ -86,7 +86,7 @@ class MonitorAlertsIT {
     DockerCli.runShell(name, "echo 'virus scan report: 0 infected'; sleep 1;"
         + " echo 'Nmap scan report for localhost (127.0.0.1)'; sleep 60", "--stop-timeout", "1");
 
-    JsonNode a = agent.awaitAlert(rule("Port scan signature in container log", name), WAIT);
+    JsonNode a = agent.awaitAlert(rule("Port scanner output in container log", name), WAIT);
 
     assertFalcoShape(a);
     assertThat(a.path("output_fields").path("log.line").asText()).startsWith("Nmap scan report");
@@ -101,7 +101,7 @@ class MonitorAlertsIT {
     DockerCli.ok("run", "-d", "--name", name, "--network", "none", "--stop-timeout", "1", DockerCli.NMAP,
         "sh", "-c", "sleep 1; nmap -sT -p 1-200 127.0.0.1; sleep 60");
 
-    JsonNode a = agent.awaitAlert(x -> rule("Port scan signature in container log", name).test(x)
+    JsonNode a = agent.awaitAlert(x -> rule("Port scanner output in container log", name).test(x)
         && x.path("output_fields").path("log.line").asText().startsWith("Nmap scan report"), WAIT);
 
     assertThat(a.path("output_fields").path("container.image.repository").asText()).isEqualTo("vigil-test/nmap");
@@ -132,18 +132,18 @@ class MonitorAlertsIT {
     DockerCli.runShell(name, SLOW_SERVER
             + "printf 'Nmap scan report for \\033[31mred\\033[0m \"quoted\" $(id) \\\\ back\\n';"
             + " head -c 10485760 /dev/zero | tr '\\0' A; echo;"
-            + " printf '\\377\\376 bad utf8 \\303\\050 masscan\\n';"
+            + " printf '\\377\\376 bad utf8 \\303\\050 Discovered open port 22/tcp\\n';"
             + " wget -q -O- -U \"" + esc + "\\\"q\\\";\\$(id)\" 'http://127.0.0.1:8080/cgi-bin/slow?4'; sleep 60",
         "--stop-timeout", "1", "--label", "note=$(rm -rf /);`id` \"q\" " + esc);
 
-    JsonNode scan = agent.awaitAlert(a -> rule("Port scan signature in container log", name).test(a)
+    JsonNode scan = agent.awaitAlert(a -> rule("Port scanner output in container log", name).test(a)
         && a.path("output_fields").path("log.line").asText().contains("red"), WAIT);
     assertFalcoShape(scan);
     assertThat(scan.path("output_fields").path("log.line").asText()).contains("\u001b[31mred").contains("\"quoted\"");
     assertThat(scan.path("output").asText()).contains("\\x1b[31mred").doesNotContain("\u001b");
 
-    JsonNode bad = agent.awaitAlert(a -> rule("Port scan signature in container log", name).test(a)
-        && a.path("output_fields").path("log.line").asText().contains("masscan"), WAIT);
+    JsonNode bad = agent.awaitAlert(a -> rule("Port scanner output in container log", name).test(a)
+        && a.path("output_fields").path("log.line").asText().contains("Discovered open port"), WAIT);
     assertThat(bad.path("output_fields").path("log.line").asText()).contains("\uFFFD");
 
     JsonNode wget = agent.awaitAlert(rule("Remote file copy tool launched in container", name), WAIT);

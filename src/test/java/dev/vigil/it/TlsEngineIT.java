@@ -109,7 +109,7 @@ class TlsEngineIT {
           + " wget -q -O- 'http://127.0.0.1:8080/cgi-bin/slow?4'; sleep 60", "--stop-timeout", "1");
 
       JsonNode a = agent.awaitAlert(rule("Remote file copy tool launched in container", name), WAIT);
-      JsonNode scan = agent.awaitAlert(rule("Port scan signature in container log", name), WAIT);
+      JsonNode scan = agent.awaitAlert(rule("Port scanner output in container log", name), WAIT);
       assertThat(scan.path("output_fields").path("log.line").asText()).startsWith("Nmap scan report");
 
       JsonNode f = a.path("output_fields");

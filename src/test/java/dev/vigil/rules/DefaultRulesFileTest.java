@@ -34,7 +34,6 @@ class DefaultRulesFileTest {
   static final String AUTHORIZED_KEYS = "SSH authorized keys changed in container";
   static final String CRON_FILE = "Cron persistence in container";
   static final String LOG_DELETED = "Log file deleted in container";
-  static final String PORT_SCAN_LOG = "Port scan signature in container log";
 
   static Stream<Arguments> positives() {
     return Stream.of(
@@ -54,11 +53,7 @@ class DefaultRulesFileTest {
         fires(CRON_FILE, modified("/etc/crontab")).args("/etc/crontab"),
         fires(CRON_FILE, added("/var/spool/cron/crontabs/root")).args("spool crontab"),
         fires(LOG_DELETED, deleted("/var/log/nginx/access.log")).args("nginx log deleted"),
-        fires(LOG_DELETED, deleted("/var/log/auth.log")).args("auth.log deleted"),
-        fires(PORT_SCAN_LOG, log("Nmap scan report for localhost (127.0.0.1)")).args("nmap report"),
-        fires(PORT_SCAN_LOG, log("Starting Nmap 7.94 ( https://nmap.org ) at 2024-05-01 10:15 UTC"))
-            .args("nmap banner"),
-        fires(PORT_SCAN_LOG, log("Discovered open port 22/tcp on 10.0.0.5")).args("masscan finding"));
+        fires(LOG_DELETED, deleted("/var/log/auth.log")).args("auth.log deleted"));
   }
 
   static Stream<Arguments> benign() {
@@ -94,10 +89,7 @@ class DefaultRulesFileTest {
         fires(CRON_FILE, added("/opt/app/cron.d/x")).args("cron.d outside /etc"),
         fires(LOG_DELETED, modified("/var/log/nginx/access.log")).args("a log written"),
         fires(LOG_DELETED, deleted("/var/logs-archive/old.log")).args("/var/logs-archive"),
-        fires(LOG_DELETED, deleted("/tmp/x.log")).args("a temp file deleted"),
-        fires(PORT_SCAN_LOG, log("virus scan report: 0 infected")).args("virus scan report"),
-        fires(PORT_SCAN_LOG, log("GET /health HTTP/1.1 200 12ms")).args("access log"),
-        fires(PORT_SCAN_LOG, log("barcode scan reported for item 42")).args("barcode scan"));
+        fires(LOG_DELETED, deleted("/tmp/x.log")).args("a temp file deleted"));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -130,16 +122,5 @@ class DefaultRulesFileTest {
     var alerts = run(modified("/etc/passwd"));
     assertThat(names(alerts)).contains(SENSITIVE_WRITE);
     assertThat(alerts.get(0).output()).contains("file=/etc/passwd", "change=modified", "container=shop-web");
-  }
-
-  @Test
-  void nmapReport_fires_butVirusScanReport_doesNot() {
-    assertThat(names(run(log("Nmap scan report for localhost")))).containsExactly(PORT_SCAN_LOG);
-    assertThat(names(run(log("virus scan report: 0 infected")))).isEmpty();
-  }
-
-  @Test
-  void portScanLog_isCaseInsensitive() {
-    assertThat(names(run(log("NMAP SCAN REPORT FOR 10.0.0.1")))).contains(PORT_SCAN_LOG);
   }
 }
