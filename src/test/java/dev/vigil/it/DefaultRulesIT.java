@@ -144,7 +144,7 @@ class DefaultRulesIT {
     // Other tests run binaries they copied in too (/tmp/escalate): this one waits for its own.
     JsonNode drift = agent.awaitAlert(x -> Agent.rule("Drop and execute new binary in container", base).test(x)
         && x.path("output_fields").path("proc.exepath").asText().equals("/tmp/dropped"), WAIT);
-    assertThat(drift.path("output_fields").path("proc.name").asText()).isEqualTo("dropped");
+    assertThat(drift.path("output_fields").path("container.name").asText()).isEqualTo(base);
   }
 
   @Test
