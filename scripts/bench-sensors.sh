@@ -3,6 +3,8 @@
 #  1) the agent's CPU and RSS while everything is idle for IDLE_SECONDS, and
 #  2) latency from a process start in a container to its alert line being written, over EXECS execs.
 # Usage: sudo scripts/bench-sensors.sh [N=100] [IDLE_SECONDS=300] [EXECS=200]     results: docs/BENCHMARKS.md
+# VIGIL_ARGS adds options to `vigil monitor`, e.g. VIGIL_ARGS="--disable-sensor kernel.cgroup" for the
+# Engine API stats poll instead of the cgroup counters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100}; IDLE=${2:-300}; EXECS=${3:-200}
@@ -14,20 +16,41 @@ trap cleanup EXIT
 echo "starting $N idle containers" >&2
 for i in $(seq 1 "$N"); do docker run -d --name "vigil-bench-idle-$i" --network none vigil-test/busybox:1 sleep 86400 >/dev/null; done
 docker run -d --name vigil-bench-load --network none vigil-test/busybox:1 sleep 86400 >/dev/null
-java -XX:+UseSerialGC -jar "$JAR" monitor --alerts-file "$alerts" --no-stdout-alerts --data-dir "$work" 2>"$work/agent.log" &
+# shellcheck disable=SC2086 # VIGIL_ARGS is a list of options
+java -XX:+UseSerialGC -jar "$JAR" monitor --alerts-file "$alerts" --no-stdout-alerts --data-dir "$work" \
+  ${VIGIL_ARGS:-} 2>"$work/agent.log" &
 agent=$!
 until grep -q monitoring "$work/agent.log"; do sleep 0.5; done
 sleep 10
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' "/proc/$agent/stat"; }
-c0=$(cpu); t0=$(date +%s.%N)
+# Per-thread CPU (utime+stime ticks by thread name), to see which sensor the idle CPU goes to.
+threads() { for t in /proc/"$agent"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk '{print $12+$13}')"; done; }
+# The engine's side (dockerd, containerd and the shims), which answers the Engine API's stats requests.
+engine() { for p in $(pgrep -d ' ' -x 'dockerd|containerd|containerd-shim.*'); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'; }
+threads >"$work/threads0"
+c0=$(cpu); e0=$(engine); t0=$(date +%s.%N)
 sleep "$IDLE"
-c1=$(cpu); t1=$(date +%s.%N)
+c1=$(cpu); e1=$(engine); t1=$(date +%s.%N)
+threads >"$work/threads1"
+python3 -c "import sys; print(f'engine (dockerd, containerd, shims) CPU over the same {float(sys.argv[4]):.0f} s: {(float(sys.argv[2])-float(sys.argv[1]))/float(sys.argv[3])/float(sys.argv[4])*100:.2f} % of one core (includes other clients of the engine)')" "$e0" "$e1" "$ticks" "$IDLE"
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$agent/status")
 python3 - "$c0" "$c1" "$t0" "$t1" "$ticks" "$rss" "$N" "$IDLE" <<'PY'
 import sys
 c0, c1, t0, t1, ticks, rss, n, idle = map(float, sys.argv[1:])
 print(f"idle: {int(n)} containers, {idle:.0f} s: agent CPU {(c1-c0)/ticks/(t1-t0)*100:.2f} % of one core, RSS {rss/1024:.0f} MB")
+PY
+python3 - "$work/threads0" "$work/threads1" "$ticks" "$IDLE" <<'PY'
+import collections, sys
+def load(path):
+    d = collections.Counter()
+    for line in open(path):
+        name, _, t = line.rstrip("\n").rpartition("\t")
+        d[name] += int(t or 0)
+    return d
+a, b, ticks, idle = load(sys.argv[1]), load(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+top = sorted(((b[k] - a.get(k, 0), k) for k in b), reverse=True)[:8]
+print("idle CPU by thread: " + ", ".join(f"{k} {v / ticks / idle * 100:.2f} %" for v, k in top if v > 0))
 PY
 # Each exec of a tool named nc raises "Suspicious network tool launched in container"; the watcher notes when each
 # alert line appears and compares it with the alert's event time (when the sensor read the exec).

@@ -101,7 +101,8 @@ final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--disable-sensor", paramLabel = "NAME",
       description = "Do not start this sensor (repeatable): docker.logs, docker.stats, docker.top, docker.diff, "
-          + "kernel.proc, kernel.fanotify, kernel.net. Without a kernel sensor, its polling stand-in runs.")
+          + "kernel.proc, kernel.fanotify, kernel.net, kernel.cgroup. Without a kernel sensor, its polling stand-in "
+          + "runs.")
   List<String> disabledSensors = new ArrayList<>();
 
   @Option(names = "--request-pool", paramLabel = "N", defaultValue = "16",

@@ -33,6 +33,7 @@ import dev.vigil.sensor.docker.DockerTopSensor;
 import dev.vigil.sensor.docker.EngineUnavailableException;
 import dev.vigil.sensor.fanotify.FanotifyFileSensor;
 import dev.vigil.sensor.net.NetworkSensor;
+import dev.vigil.sensor.proc.CgroupStatsSensor;
 import dev.vigil.sensor.proc.NetlinkProcessSensor;
 import dev.vigil.sink.FanOut;
 import dev.vigil.sink.FileSink;
@@ -191,7 +192,14 @@ final class MonitorRuntime {
     List<AgentStatus.SensorState> states = new ArrayList<>();
     sensors.add(events);
     sensors.add(logs);
-    sensors.add(new DockerStatsSensor(conn, inventory, pipeline, clock, cfg.statsInterval(), metrics));
+    if (plan.runs(SensorPlan.CGROUP)) {
+      sensors.add(new CgroupStatsSensor(inventory, pipeline, clock, cfg.statsInterval(), metrics));
+    }
+    if (plan.statsPollNeeded()) {
+      sensors.add(new DockerStatsSensor(conn, inventory, pipeline, clock, cfg.statsInterval(), metrics, true));
+    } else if (!cfg.disabledSensors().contains("docker.stats")) {
+      states.add(new AgentStatus.SensorState("docker.stats", "standby", "kernel.cgroup reads the cgroup counters"));
+    }
     if (plan.runs(SensorPlan.PROC)) {
       sensors.add(new NetlinkProcessSensor(inventory, pipeline, clock, metrics));
     }

@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.rules.field.Capability;
 import dev.vigil.sensor.fanotify.FanotifyFileSensor;
+import dev.vigil.sensor.proc.CgroupStatsSensor;
 import dev.vigil.sensor.proc.NetlinkProcConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,17 +16,18 @@ import java.util.Set;
 
 /**
  * Which sensors run on this host and what they can observe, decided once at start: each kernel sensor is probed
- * (netlink connector, fanotify, /proc network tables); where one cannot run, its polling stand-in runs instead and
- * the reason is kept for the log, {@code vigil status} and metrics. The capability set decides which rules load
- * enabled. Immutable.
+ * (netlink connector, fanotify, /proc network tables, cgroup counters); where one cannot run, its polling stand-in
+ * runs instead and the reason is kept for the log, {@code vigil status} and metrics. The capability set decides
+ * which rules load enabled. Immutable.
  */
 record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Capability> capabilities) {
 
   static final String PROC = "kernel.proc";
   static final String FANOTIFY = FanotifyFileSensor.NAME;
   static final String NET = "kernel.net";
+  static final String CGROUP = CgroupStatsSensor.NAME;
   static final List<String> ALL = List.of("docker.logs", "docker.stats", "docker.top", "docker.diff", PROC,
-      FANOTIFY, NET);
+      FANOTIFY, NET, CGROUP);
 
   /** Probes the kernel sensors (those not disabled) on this host. */
   static SensorPlan probe(Set<String> disabled) {
@@ -40,6 +42,9 @@ record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Cap
     if (!disabled.contains(NET) && !Files.isReadable(Path.of("/proc/1/net/snmp"))) {
       unavailable.put(NET, "cannot read other processes' /proc/<pid>/net (run as root)");
     }
+    if (!disabled.contains(CGROUP)) {
+      CgroupStatsSensor.probe().ifPresent(w -> unavailable.put(CGROUP, w));
+    }
     return new SensorPlan(Map.copyOf(unavailable), Set.copyOf(disabled), capabilities(disabled, unavailable));
   }
 
@@ -50,6 +55,11 @@ record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Cap
   /** docker.top polls only where the process connector cannot run. */
   boolean topNeeded() {
     return !runs(PROC);
+  }
+
+  /** docker.stats polls the Engine API only where the cgroup counters cannot be read. */
+  boolean statsPollNeeded() {
+    return !runs(CGROUP);
   }
 
   /** With fanotify running, docker.diff only has to report deletions, which fanotify does not see. */
@@ -64,7 +74,7 @@ record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Cap
     if (!disabled.contains("docker.logs")) {
       caps.add(Capability.LOG);
     }
-    if (!disabled.contains("docker.stats")) {
+    if (!disabled.contains("docker.stats") || (!disabled.contains(CGROUP) && !unavailable.containsKey(CGROUP))) {
       caps.add(Capability.STATS);
     }
     if (proc || !disabled.contains("docker.top")) {
@@ -101,6 +111,8 @@ record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Cap
         return "docker.top polls processes instead (short-lived processes may be missed)";
       case FANOTIFY:
         return "docker.diff polls file changes instead (no file reads)";
+      case CGROUP:
+        return "docker.stats polls the Engine API for resource samples instead (costs the agent and dockerd CPU)";
       default:
         return "no connection events; rules on connections are disabled";
     }
