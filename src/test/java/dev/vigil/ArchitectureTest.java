@@ -84,6 +84,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void storeDependsOnlyOnAlertsCommonAndItsLibraries() {
+    classes().that().resideInAPackage("dev.vigil.store..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "dev.vigil.store..",
+            "dev.vigil.alert..", "dev.vigil.common..", "org.sqlite..", "com.fasterxml.jackson..", "org.slf4j..",
+            "io.micrometer..")
+        .check(vigil);
+  }
+
+  @Test
+  void onlyTheStoreUsesSqlite() {
+    noClasses().that().resideInAPackage("dev.vigil..").and().resideOutsideOfPackage("dev.vigil.store..")
+        .should().dependOnClassesThat().resideInAPackage("org.sqlite..")
+        .check(vigil);
+  }
+
+  @Test
   void nothingOutsideAppDependsOnApp() {
     noClasses().that().resideInAPackage("dev.vigil..").and().resideOutsideOfPackage("dev.vigil.app..")
         .should().dependOnClassesThat().resideInAPackage("dev.vigil.app..")
