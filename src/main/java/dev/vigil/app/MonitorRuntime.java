@@ -11,6 +11,9 @@ import dev.vigil.detect.baseline.AnomalyDetector;
 import dev.vigil.detect.logsig.LogSignatureConfig;
 import dev.vigil.detect.logsig.LogSignatureDetector;
 import dev.vigil.engine.CompositeEngine;
+import dev.vigil.store.AlertStore;
+import dev.vigil.store.StoreConfig;
+import dev.vigil.store.StoreException;
 import dev.vigil.engine.DetectorEngine;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
@@ -108,6 +111,18 @@ final class MonitorRuntime {
         return ExitCodes.ERROR;
       }
       sinks.add(fileSink);
+    }
+    StoreConfig storeCfg = StoreConfig.defaults();
+    AlertStore store = null;
+    if (storeCfg.enabled()) {
+      try {
+        store = AlertStore.open(storeCfg.file(cfg.dataDir()), storeCfg, metrics, clock);
+      } catch (StoreException e) {
+        err.println("vigil: " + e.getMessage());
+        err.flush();
+        return ExitCodes.ERROR;
+      }
+      sinks.add(store);
     }
     AlertSink out = new FanOut(sinks, metrics);
     SensorPlan plan = SensorPlan.probe(cfg.disabledSensors());
@@ -282,6 +297,9 @@ final class MonitorRuntime {
     }
     pipeline.close(Duration.ofSeconds(5));
     anomaly.ifPresent(AnomalyDetector::close);
+    if (store != null) {
+      store.close();
+    }
     if (recorder != null) {
       recorder.close();
     }

@@ -49,6 +49,9 @@ final class Agent implements AutoCloseable {
     cmd.addAll(List.of(args));
     if (args.length > 0 && args[0].equals("monitor")) {
       cmd.addAll(List.of("--alerts-file", dir.resolve("alerts.jsonl").toString()));
+      if (!List.of(args).contains("--data-dir")) { // each agent its own status, store and baselines
+        cmd.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+      }
     }
     Process p = new ProcessBuilder(cmd)
         .redirectOutput(dir.resolve("stdout").toFile())
@@ -56,6 +59,23 @@ final class Agent implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .start();
     return new Agent(dir, p);
+  }
+
+  /** The agent's data directory (status.json, alerts.db, baselines), unless the test chose one. */
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  /** Runs another vigil command to completion (e.g. {@code alerts --json}) and returns its stdout. */
+  static DockerCli.Result vigil(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return new DockerCli.Result(p.exitValue(), out, err);
   }
 
   static String javaBin() {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The Prometheus endpoint of a real agent: per-sensor event counters, alerts per rule and priority, agent meters. */
+/**
+ * The Prometheus endpoint of a real agent (per-sensor event counters, alerts per rule and priority, agent meters) and
+ * its embedded alert store, queried with {@code vigil alerts}.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
 
@@ -66,5 +69,15 @@ class MetricsIT {
     assertThat(value(body, "vigil_events_dropped_total{sensor=\"docker.events\"}")).as("drops shown at 0").isZero();
     assertThat(value(body, "vigil_process_rss_bytes")).isGreaterThan(10_000_000);
     assertThat(body).contains("process_cpu_usage").contains("vigil_pipeline_queue");
+
+    // The same alert is in the embedded store, and `vigil alerts` finds it while the agent runs.
+    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    DockerCli.Result r;
+    do {
+      r = Agent.vigil("alerts", "--data-dir", agent.dataDir().toString(), "--container", name, "--json");
+    } while (!r.out().contains("Remote file copy tool launched in container") && System.nanoTime() < end);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().lines().filter(l -> l.contains("\"rule\":\"Remote file copy tool launched in container\""))
+        .findFirst()).as("stored alert").hasValueSatisfying(l -> assertThat(l).contains(name).startsWith("{"));
   }
 }
