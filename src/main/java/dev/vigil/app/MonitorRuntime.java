@@ -17,6 +17,7 @@ import dev.vigil.store.StoreException;
 import dev.vigil.engine.DetectorEngine;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
+import dev.vigil.event.ContainerActivity;
 import dev.vigil.event.Event;
 import dev.vigil.pipeline.ExecDeduplicator;
 import dev.vigil.pipeline.ExecSessions;
@@ -185,12 +186,14 @@ final class MonitorRuntime {
     ExecDeduplicator dedup = new ExecDeduplicator();
     ProcessEnricher processes = new ProcessEnricher();
     ExecSessions sessions = new ExecSessions();
+    ContainerActivity activity = new ContainerActivity();
     Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> {
       Event resolved = sessions.annotate(processes.enrich(
           e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()))));
       if (dedup.isDuplicate(resolved)) {
         return;
       }
+      activity.record(resolved);
       if (recorder != null) {
         recorder.record(resolved);
       }
@@ -231,7 +234,7 @@ final class MonitorRuntime {
     Duration diffEvery = plan.diffDeletionsOnly() && cfg.diffInterval().compareTo(DELETIONS_POLL) < 0
         ? DELETIONS_POLL : cfg.diffInterval();
     sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, diffEvery, metrics,
-        plan.diffDeletionsOnly()));
+        plan.diffDeletionsOnly(), activity));
     if (plan.runs(SensorPlan.NET)) {
       sensors.add(new NetworkSensor(inventory, pipeline, clock, cfg.netInterval(), metrics));
     }

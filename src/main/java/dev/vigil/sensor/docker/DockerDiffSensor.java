@@ -2,6 +2,7 @@ package dev.vigil.sensor.docker;
 
 import com.github.dockerjava.api.model.ChangeLog;
 import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerActivity;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.FileChange;
@@ -24,9 +25,14 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
   static final String NAME = "docker.diff";
   static final int MAX_PATHS = 50_000;
 
-  /** Changes already reported for a container, as {@code kind|path}. */
+  /** Polls a quiet container may be skipped in a row when activity gates the deletions-only poll. */
+  static final int QUIET_SKIPS = 9;
+
+  /** Changes already reported for a container, as {@code kind|path}, and what the activity gate last saw. */
   static final class Seen {
     final Set<String> keys = new HashSet<>();
+    long activity = -1;
+    int skipped;
   }
 
   private final DockerConnection conn;
@@ -34,23 +40,27 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
   private final Clock clock;
 
   private final boolean deletionsOnly;
+  private final ContainerActivity activity;
 
   public DockerDiffSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       Duration interval, Metrics metrics) {
-    this(conn, inventory, sink, clock, interval, metrics, false);
+    this(conn, inventory, sink, clock, interval, metrics, false, null);
   }
 
   /**
    * @param deletionsOnly report only deleted paths: where fanotify reports writes as they happen, the diff poller
    *     is kept for what fanotify cannot see
+   * @param activity when not null (deletions-only mode), a container with no activity since its last diff is
+   *     skipped, except every {@link #QUIET_SKIPS} + 1-th poll: an idle container then costs the engine nothing
    */
   public DockerDiffSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
-      Duration interval, Metrics metrics, boolean deletionsOnly) {
+      Duration interval, Metrics metrics, boolean deletionsOnly, ContainerActivity activity) {
     super(inventory, interval, 2, metrics);
     this.conn = conn;
     this.sink = sink;
     this.clock = clock;
     this.deletionsOnly = deletionsOnly;
+    this.activity = deletionsOnly ? activity : null;
   }
 
   @Override
@@ -70,6 +80,10 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
 
   @Override
   void poll(ContainerInfo c, Seen seen) {
+    if (quiet(c, seen)) {
+      metrics.counter("vigil.poll.quiet", "sensor", NAME).increment();
+      return;
+    }
     List<ChangeLog> changes = conn.requests().containerDiffCmd(c.ref().id()).exec();
     List<String[]> raw = new ArrayList<>();
     if (changes != null) {
@@ -81,6 +95,29 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
       if (!deletionsOnly || fc.change() == FileChange.Kind.DELETED) {
         sink.offer(fc);
       }
+    }
+  }
+
+  /** Whether this poll can be skipped: gated, nothing happened in the container, and not yet skipped too often. */
+  boolean quiet(ContainerInfo c, Seen seen) {
+    if (activity == null) {
+      return false;
+    }
+    long now = activity.count(c.ref().id());
+    if (now == seen.activity && seen.skipped < QUIET_SKIPS) {
+      seen.skipped++;
+      return true;
+    }
+    seen.activity = now;
+    seen.skipped = 0;
+    return false;
+  }
+
+  @Override
+  public void stopped(ContainerInfo c) {
+    super.stopped(c);
+    if (activity != null) {
+      activity.forget(c.ref().id());
     }
   }
 

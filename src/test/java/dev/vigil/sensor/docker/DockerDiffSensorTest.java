@@ -3,6 +3,7 @@ package dev.vigil.sensor.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.common.Metrics;
+import dev.vigil.event.ContainerActivity;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.FileChange;
@@ -104,5 +105,30 @@ class DockerDiffSensorTest {
     List<FileChange> out = sensor.news(C, many, seen);
     assertThat(out).hasSize(DockerDiffSensor.MAX_PATHS);
     assertThat(metrics.count("vigil.events.dropped", "sensor", "docker.diff")).isEqualTo(3);
+  }
+
+  @Test
+  void deletionsOnly_quietContainersSkipped_untilActivityOrEveryTenthPoll() {
+    ContainerActivity activity = new ContainerActivity();
+    DockerDiffSensor gated = new DockerDiffSensor(null, null, e -> true, Clock.fixed(NOW, ZoneOffset.UTC),
+        Duration.ofSeconds(30), metrics, true, activity);
+    DockerDiffSensor.Seen st = new DockerDiffSensor.Seen();
+    assertThat(gated.quiet(C, st)).as("first look").isFalse();
+    for (int i = 0; i < DockerDiffSensor.QUIET_SKIPS; i++) {
+      assertThat(gated.quiet(C, st)).as("quiet poll %d", i).isTrue();
+    }
+    assertThat(gated.quiet(C, st)).as("the periodic full look").isFalse();
+    assertThat(gated.quiet(C, st)).isTrue();
+    activity.record(new dev.vigil.event.LogLine(NOW, C.ref(), "docker.logs", dev.vigil.event.LogLine.Stream.STDOUT,
+        "rm -f x", false, 7));
+    assertThat(gated.quiet(C, st)).as("something happened").isFalse();
+    activity.record(new dev.vigil.event.StatsSample(NOW, C.ref(), "kernel.cgroup", 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    assertThat(gated.quiet(C, st)).as("a resource sample is not activity").isTrue();
+
+    DockerDiffSensor ungated = new DockerDiffSensor(null, null, e -> true, Clock.fixed(NOW, ZoneOffset.UTC),
+        Duration.ofSeconds(3), metrics, false, activity);
+    assertThat(ungated.quiet(C, new DockerDiffSensor.Seen())).as("full diff mode is never gated").isFalse();
+    gated.stopped(C);
+    assertThat(activity.size()).isZero();
   }
 }
