@@ -1,0 +1,729 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.alert.Priority;
+import dev.vigil.sink.AggregationOptions;
+import dev.vigil.sink.DeliveryOptions;
+import dev.vigil.sink.FsyncPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's configuration file ({@code vigil monitor --config FILE}), YAML with snake_case keys; the schema and
+ * every default are in docs/CONFIGURATION.md. Every section and key is optional. Unknown keys are errors naming
+ * the file, line and column, with the keys that are allowed there and the closest one; durations are written
+ * {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; sizes {@code 512KB}, {@code 256MB}, {@code 1GB} (powers of
+ * 1024) or plain bytes; priorities as in Falco rules. {@code ${NAME}} and {@code ${NAME:-default}} in a string value
+ * are replaced by the environment variable, so secrets (webhook URLs, HMAC secrets, tokens) need not be written in
+ * the file; an unset variable without a default is an error. Sections the owner binds elsewhere
+ * ({@code sinks.opensearch}, {@code store}, {@code detectors}) are kept as raw JSON trees. Immutable.
+ */
+record ConfigFile(
+    @JsonProperty("data_dir") Path dataDir,
+    Delivery delivery,
+    Aggregation aggregation,
+    Sinks sinks,
+    JsonNode store,
+    JsonNode detectors) {
+
+  /** Defaults for every network sink (each may override them). */
+  record Delivery(
+      Integer queue,
+      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      BackoffSection backoff,
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
+      FsyncPolicy fsync) {
+
+    Delivery {
+      positive("queue", queue);
+      positive("timeout", timeout);
+      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
+        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
+      }
+    }
+  }
+
+  /** Exponential back-off between delivery attempts. */
+  record BackoffSection(
+      @JsonDeserialize(using = DurationValue.class) Duration initial,
+      @JsonDeserialize(using = DurationValue.class) Duration max) {
+
+    BackoffSection {
+      positive("initial", initial);
+      positive("max", max);
+      if (initial != null && max != null && max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("backoff max must not be shorter than initial");
+      }
+    }
+  }
+
+  /** Folding of repeated alerts. */
+  record Aggregation(
+      Boolean enabled,
+      @JsonDeserialize(using = DurationValue.class) Duration window,
+      @JsonProperty("max_keys") Integer maxKeys,
+      Map<String, RuleAggregation> rules,
+      List<String> never) {
+
+    Aggregation {
+      positive("max_keys", maxKeys);
+      if (window != null && window.isNegative()) {
+        throw new IllegalArgumentException("window must not be negative");
+      }
+    }
+  }
+
+  /** One rule's aggregation. */
+  record RuleAggregation(
+      @JsonDeserialize(using = DurationValue.class) Duration window,
+      List<String> key) {
+
+    RuleAggregation {
+      if (window != null && window.isNegative()) {
+        throw new IllegalArgumentException("window must not be negative");
+      }
+    }
+  }
+
+  /** Where alerts go. */
+  record Sinks(
+      Stdout stdout,
+      FileOut file,
+      Slack slack,
+      List<Webhook> webhooks,
+      JsonNode opensearch) {}
+
+  /** Alerts on standard output. */
+  record Stdout(
+      Boolean enabled,
+      @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority) {}
+
+  /** The JSON-lines alerts file. */
+  record FileOut(
+      Boolean enabled,
+      Path path,
+      @JsonProperty("max_size") @JsonDeserialize(using = SizeValue.class) Long maxSize,
+      @JsonProperty("max_files") Integer maxFiles,
+      @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority) {
+
+    FileOut {
+      if (maxFiles != null && maxFiles < 0) {
+        throw new IllegalArgumentException("max_files must not be negative");
+      }
+    }
+
+    /** Rotation size in bytes; 0 (the default) never rotates. */
+    long maxSizeOrZero() {
+      return maxSize == null ? 0 : maxSize;
+    }
+
+    /** Rotated files kept (default 5). */
+    int maxFilesOrDefault() {
+      return maxFiles == null ? 5 : maxFiles;
+    }
+  }
+
+  /** A Slack incoming webhook. */
+  record Slack(
+      Boolean enabled,
+      @JsonProperty("webhook_url") String webhookUrl,
+      @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority,
+      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      Integer queue,
+      BackoffSection backoff,
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
+      FsyncPolicy fsync) {
+
+    Slack {
+      positive("queue", queue);
+      positive("timeout", timeout);
+      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
+        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Slack[webhook_url=(hidden)]";
+    }
+  }
+
+  /** A generic webhook. */
+  record Webhook(
+      String name,
+      String url,
+      Map<String, String> headers,
+      @JsonProperty("hmac_secret") String hmacSecret,
+      @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority,
+      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      @JsonProperty("ca_file") Path caFile,
+      Integer queue,
+      BackoffSection backoff,
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
+      FsyncPolicy fsync) {
+
+    Webhook {
+      if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new IllegalArgumentException("every webhook needs a name of letters, digits, '_' or '-' (got "
+            + (name == null ? "none" : "'" + name + "'") + ")");
+      }
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException("webhook " + name + " needs a url");
+      }
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+      positive("queue", queue);
+      positive("timeout", timeout);
+      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
+        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Webhook[name=" + name + ", url=(hidden), headers=" + headers.keySet() + "]";
+    }
+  }
+
+  static ConfigFile empty() {
+    return new ConfigFile(null, null, null, null, null, null);
+  }
+
+  // ------------------------------------------------------------------------------------------- resolved values
+
+  /** The delivery defaults: the file's {@code delivery:} section over {@link DeliveryOptions#defaults()}. */
+  DeliveryOptions deliveryDefaults() {
+    DeliveryOptions d = DeliveryOptions.defaults();
+    Delivery f = delivery;
+    if (f == null) {
+      return d;
+    }
+    return merge(d, null, f.queue(), f.timeout(), f.backoff(), f.spoolMaxBytes(), f.fsync());
+  }
+
+  static DeliveryOptions merge(DeliveryOptions d, Priority min, Integer queue, Duration timeout,
+      BackoffSection backoff, Long spool, FsyncPolicy fsync) {
+    Duration initial = backoff != null && backoff.initial() != null ? backoff.initial() : d.backoffInitial();
+    Duration max = backoff != null && backoff.max() != null ? backoff.max() : d.backoffMax();
+    if (max.compareTo(initial) < 0) {
+      max = initial;
+    }
+    return new DeliveryOptions(min != null ? min : d.minPriority(), queue != null ? queue : d.queue(),
+        timeout != null ? timeout : d.timeout(), initial, max, spool != null ? spool : d.spoolMaxBytes(),
+        fsync != null ? fsync : d.fsync());
+  }
+
+  /** Aggregation as configured (default: on, 60 s, 10,000 keys). */
+  AggregationOptions aggregationOptions() {
+    Aggregation a = aggregation;
+    if (a == null) {
+      return AggregationOptions.defaults();
+    }
+    if (Boolean.FALSE.equals(a.enabled())) {
+      return AggregationOptions.off();
+    }
+    Map<String, AggregationOptions.RuleAggregation> rules = new LinkedHashMap<>();
+    if (a.rules() != null) {
+      a.rules().forEach((rule, r) -> rules.put(rule, new AggregationOptions.RuleAggregation(
+          r == null ? null : r.window(), r == null ? null : r.key())));
+    }
+    return new AggregationOptions(a.window() != null ? a.window() : AggregationOptions.DEFAULT_WINDOW,
+        a.maxKeys() != null ? a.maxKeys() : AggregationOptions.DEFAULT_MAX_KEYS, rules,
+        a.never() == null ? Set.of() : new HashSet<>(a.never()));
+  }
+
+  Sinks sinksOrEmpty() {
+    return sinks != null ? sinks : new Sinks(null, null, null, null, null);
+  }
+
+  /** The alerts file section when it names a path and is not switched off, else null. */
+  FileOut enabledFile() {
+    FileOut f = sinksOrEmpty().file();
+    return f != null && f.path() != null && !Boolean.FALSE.equals(f.enabled()) ? f : null;
+  }
+
+  /**
+   * The command line over the file: {@code --alerts-file}, {@code --no-stdout-alerts}, {@code --slack-webhook},
+   * {@code --webhook} (each added as {@code cli1}, {@code cli2}, ...) and {@code --data-dir}.
+   */
+  ConfigFile withCommandLine(Path alertsFile, boolean noStdout, String slackWebhook, List<String> webhookUrls,
+      Path cliDataDir) {
+    Sinks s = sinksOrEmpty();
+    Stdout stdout = s.stdout();
+    if (noStdout) {
+      stdout = new Stdout(false, stdout == null ? null : stdout.minPriority());
+    }
+    FileOut file = s.file();
+    if (alertsFile != null) {
+      file = file == null ? new FileOut(true, alertsFile, null, null, null)
+          : new FileOut(true, alertsFile, file.maxSize(), file.maxFiles(), file.minPriority());
+    }
+    Slack slack = s.slack();
+    if (slackWebhook != null) {
+      slack = slack == null ? new Slack(true, slackWebhook, null, null, null, null, null, null)
+          : new Slack(true, slackWebhook, slack.minPriority(), slack.timeout(), slack.queue(), slack.backoff(),
+              slack.spoolMaxBytes(), slack.fsync());
+    }
+    List<Webhook> hooks = new ArrayList<>(s.webhooks() == null ? List.of() : s.webhooks());
+    int i = 1;
+    for (String url : webhookUrls) {
+      hooks.add(new Webhook("cli" + i++, url, Map.of(), null, null, null, null, null, null, null, null));
+    }
+    return new ConfigFile(cliDataDir != null ? cliDataDir : dataDir, delivery, aggregation,
+        new Sinks(stdout, file, slack, hooks, s.opensearch()), store, detectors);
+  }
+
+  // ------------------------------------------------------------------------------------------- loading
+
+  /** A configuration file that cannot be used; the message is one or more lines ready to print. */
+  static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .registerModule(new SimpleModule().addDeserializer(FsyncPolicy.class, new FsyncValue()));
+
+  static ConfigFile load(Path file) throws ConfigException {
+    return load(file, System::getenv);
+  }
+
+  static ConfigFile load(Path file, Function<String, String> env) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such configuration file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), text, env);
+  }
+
+  static ConfigFile parse(String name, String text, Function<String, String> env) throws ConfigException {
+    EnvSubstitution tracked = null;
+    try (JsonParser p = new EnvSubstitution(YAML.getFactory().createParser(text), env)) {
+      tracked = (EnvSubstitution) p;
+      if (p.nextToken() == null) {
+        return empty();
+      }
+      ConfigFile c = YAML.readValue(p, ConfigFile.class);
+      return c == null ? empty() : c;
+    } catch (UnrecognizedPropertyException e) {
+      JsonLocation key = tracked == null ? null : tracked.keyLocation(e.getPropertyName());
+      throw new ConfigException(at(name, key != null ? key : e.getLocation()) + "unknown key '"
+          + e.getPropertyName() + "'" + inside(e) + hint(e.getPropertyName(), e.getKnownPropertyIds()));
+    } catch (ValueInstantiationException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      JsonLocation obj = tracked == null ? null : tracked.lastClosedObject();
+      throw new ConfigException(at(name, obj != null ? obj : e.getLocation()) + pathOf(e) + c.getMessage());
+    } catch (JsonMappingException e) {
+      if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException syntax) {
+        throw new ConfigException(at(name, syntax.getLocation()) + "not valid YAML: "
+            + yamlMessage(syntax.getOriginalMessage()));
+      }
+      throw new ConfigException(at(name, e.getLocation()) + pathOf(e) + e.getOriginalMessage()
+          .replaceAll(" \\(through reference chain.*", "").replaceAll("dev\\.vigil\\.app\\.ConfigFile\\$", "")
+          .replace("java.lang.", "").replace("`", ""));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(at(name, e.getLocation()) + "not valid YAML: " + yamlMessage(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException(name + ": " + e.getMessage());
+    }
+  }
+
+  /** SnakeYAML's message without its source excerpt: "while parsing a block mapping; expected ...". */
+  private static String yamlMessage(String m) {
+    if (m == null) {
+      return "syntax error";
+    }
+    List<String> lines = m.lines().map(String::trim).filter(l -> !l.isEmpty()).collect(
+        java.util.stream.Collectors.toList());
+    StringBuilder sb = new StringBuilder(lines.isEmpty() ? "syntax error" : lines.get(0));
+    for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      if (l.startsWith("expected") || l.startsWith("found") || l.startsWith("but found")) {
+        sb.append("; ").append(l);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String at(String name, JsonLocation loc) {
+    if (loc == null || loc.getLineNr() < 1) {
+      return name + ": ";
+    }
+    return name + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "" : sb + ": ";
+  }
+
+  private static String inside(UnrecognizedPropertyException e) {
+    List<JsonMappingException.Reference> path = e.getPath();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < path.size() - 1; i++) {
+      JsonMappingException.Reference r = path.get(i);
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? " at the top level" : " in " + sb;
+  }
+
+  private static String hint(String key, Collection<Object> known) {
+    List<String> names = new ArrayList<>();
+    for (Object o : known) {
+      names.add(o.toString());
+    }
+    names.sort(null);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String n : names) {
+      int d = distance(key.toLowerCase(Locale.ROOT), n);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = n;
+      }
+    }
+    String dym = best != null && bestDistance <= Math.max(2, key.length() / 3) ? "; did you mean '" + best + "'?"
+        : "";
+    return dym + " (allowed: " + String.join(", ", names) + ")";
+  }
+
+  /** Levenshtein distance, for "did you mean". */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static void positive(String key, Integer v) {
+    if (v != null && v < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1 (got " + v + ")");
+    }
+  }
+
+  private static void positive(String key, Duration v) {
+    if (v != null && (v.isZero() || v.isNegative())) {
+      throw new IllegalArgumentException(key + " must be longer than 0");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- value types
+
+  /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO-8601, or plain seconds. */
+  static final class DurationValue extends JsonDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String v = p.getValueAsString();
+      if (v == null) {
+        throw JsonMappingException.from(p, "expected a duration such as 30s, got " + p.currentToken());
+      }
+      try {
+        return DurationConverter.parse(v);
+      } catch (RuntimeException e) {
+        throw JsonMappingException.from(p, "'" + v + "' is not a duration (examples: 500ms, 30s, 5m, 1h)");
+      }
+    }
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?");
+
+  /** {@code 1024}, {@code 512KB}, {@code 256MB}, {@code 1GB} (powers of 1024; KiB/MiB/GiB accepted too). */
+  static final class SizeValue extends JsonDeserializer<Long> {
+    @Override
+    public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String v = p.getValueAsString();
+      if (v == null) {
+        throw JsonMappingException.from(p, "expected a size such as 256MB, got " + p.currentToken());
+      }
+      Long n = parseSize(v);
+      if (n == null) {
+        throw JsonMappingException.from(p, "'" + v + "' is not a size (examples: 1048576, 512KB, 256MB, 1GB)");
+      }
+      return n;
+    }
+  }
+
+  static Long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      return null;
+    }
+    try {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "b" : m.group(2);
+      int shift;
+      switch (unit.charAt(0)) {
+        case 'k':
+          shift = 10;
+          break;
+        case 'm':
+          shift = 20;
+          break;
+        case 'g':
+          shift = 30;
+          break;
+        case 't':
+          shift = 40;
+          break;
+        default:
+          shift = 0;
+      }
+      if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
+        return null;
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Falco's priority words, any case. */
+  static final class PriorityValue extends JsonDeserializer<Priority> {
+    @Override
+    public Priority deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String v = p.getValueAsString();
+      try {
+        return Priority.parse(v == null ? "" : v);
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(p, e.getMessage());
+      }
+    }
+  }
+
+  /** {@code always}, {@code interval}, {@code never}. */
+  static final class FsyncValue extends JsonDeserializer<FsyncPolicy> {
+    @Override
+    public FsyncPolicy deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String v = p.getValueAsString();
+      try {
+        return FsyncPolicy.valueOf(v == null ? "" : v.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(p, "'" + v + "' is not an fsync policy (always, interval, never)");
+      }
+    }
+  }
+
+  /**
+   * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in string values with environment variables, keeping the
+   * parser's locations for error messages, and remembers where keys and objects started so errors point at them.
+   * Never puts a variable's value in an error. Every way of advancing goes through {@link #nextToken()}.
+   */
+  static final class EnvSubstitution extends JsonParserDelegate {
+    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private final Function<String, String> env;
+    private String cachedRaw;
+    private String cachedValue;
+    private final Map<String, JsonLocation> keys = new LinkedHashMap<>();
+    private final java.util.ArrayDeque<JsonLocation> objects = new java.util.ArrayDeque<>();
+    private JsonLocation lastClosed;
+
+    EnvSubstitution(JsonParser d, Function<String, String> env) {
+      super(d);
+      this.env = env;
+    }
+
+    /** Where the key {@code name} was last seen. */
+    JsonLocation keyLocation(String name) {
+      return keys.get(name);
+    }
+
+    /** Where the object that ended last began. */
+    JsonLocation lastClosedObject() {
+      return lastClosed;
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken t = delegate.nextToken();
+      if (t == JsonToken.FIELD_NAME) {
+        keys.remove(delegate.currentName());
+        keys.put(delegate.currentName(), delegate.currentTokenLocation());
+      } else if (t == JsonToken.START_OBJECT) {
+        objects.push(delegate.currentTokenLocation());
+      } else if (t == JsonToken.END_OBJECT) {
+        lastClosed = objects.poll();
+      }
+      return t;
+    }
+
+    @Override
+    public JsonToken nextValue() throws IOException {
+      JsonToken t = nextToken();
+      return t == JsonToken.FIELD_NAME ? nextToken() : t;
+    }
+
+    @Override
+    public String nextFieldName() throws IOException {
+      return nextToken() == JsonToken.FIELD_NAME ? delegate.currentName() : null;
+    }
+
+    @Override
+    public boolean nextFieldName(com.fasterxml.jackson.core.SerializableString str) throws IOException {
+      return nextToken() == JsonToken.FIELD_NAME && str.getValue().equals(delegate.currentName());
+    }
+
+    @Override
+    public String nextTextValue() throws IOException {
+      return nextToken() == JsonToken.VALUE_STRING ? getText() : null;
+    }
+
+    @Override
+    public int nextIntValue(int defaultValue) throws IOException {
+      return nextToken() == JsonToken.VALUE_NUMBER_INT ? getIntValue() : defaultValue;
+    }
+
+    @Override
+    public long nextLongValue(long defaultValue) throws IOException {
+      return nextToken() == JsonToken.VALUE_NUMBER_INT ? getLongValue() : defaultValue;
+    }
+
+    @Override
+    public Boolean nextBooleanValue() throws IOException {
+      JsonToken t = nextToken();
+      return t == JsonToken.VALUE_TRUE ? Boolean.TRUE : t == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+    }
+
+    @Override
+    public JsonParser skipChildren() throws IOException {
+      JsonToken t = delegate.currentToken();
+      if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+        return this;
+      }
+      int open = 1;
+      while (open > 0) {
+        JsonToken n = nextToken();
+        if (n == null) {
+          break;
+        }
+        if (n.isStructStart()) {
+          open++;
+        } else if (n.isStructEnd()) {
+          open--;
+        }
+      }
+      return this;
+    }
+
+    private String substituted() throws IOException {
+      String raw = delegate.getText();
+      if (raw == null || raw.indexOf("${") < 0) {
+        return raw;
+      }
+      if (raw.equals(cachedRaw)) {
+        return cachedValue;
+      }
+      Matcher m = REF.matcher(raw);
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        String value = env.apply(m.group(1));
+        if (value == null) {
+          if (m.group(2) == null) {
+            throw JsonMappingException.from(delegate, "environment variable " + m.group(1) + " is not set "
+                + "(write ${" + m.group(1) + ":-default} for a default)");
+          }
+          value = m.group(2);
+        }
+        m.appendReplacement(sb, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(sb);
+      cachedRaw = raw;
+      cachedValue = sb.toString();
+      return cachedValue;
+    }
+
+    private boolean isString() {
+      return delegate.currentToken() == JsonToken.VALUE_STRING;
+    }
+
+    @Override
+    public String getText() throws IOException {
+      return isString() ? substituted() : delegate.getText();
+    }
+
+    @Override
+    public String getValueAsString() throws IOException {
+      return isString() ? substituted() : delegate.getValueAsString();
+    }
+
+    @Override
+    public String getValueAsString(String defaultValue) throws IOException {
+      return isString() ? substituted() : delegate.getValueAsString(defaultValue);
+    }
+
+    @Override
+    public char[] getTextCharacters() throws IOException {
+      return isString() ? substituted().toCharArray() : delegate.getTextCharacters();
+    }
+
+    @Override
+    public int getTextLength() throws IOException {
+      return isString() ? substituted().length() : delegate.getTextLength();
+    }
+
+    @Override
+    public int getTextOffset() throws IOException {
+      return isString() ? 0 : delegate.getTextOffset();
+    }
+  }
+}

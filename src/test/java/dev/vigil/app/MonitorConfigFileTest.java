@@ -1,0 +1,49 @@
+package dev.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vigil monitor --config}: a bad file is a usage error naming file, line and column, before connecting. */
+class MonitorConfigFileTest {
+
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void unknownKey_exitsUsage_withFileLineColumnAndHint(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("vigil.yaml"), "sinks:\n  slack:\n    webhok_url: x\n");
+    int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--config", f.toString());
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(f + ":3:5: unknown key 'webhok_url' in sinks.slack; did you mean "
+        + "'webhook_url'?");
+  }
+
+  @Test
+  void missingFile_exitsUsage() {
+    int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--config", "/nonexistent/vigil.yaml");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("/nonexistent/vigil.yaml: no such configuration file");
+  }
+
+  @Test
+  void validFile_getsPastConfiguration_toTheEngineConnection(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("vigil.yaml"), "data_dir: " + dir.resolve("data") + "\n"
+        + "sinks: {stdout: {enabled: false}}\naggregation: {window: 30s}\n");
+    int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--config", f.toString(),
+        "--no-default-rules");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.ENGINE_UNAVAILABLE);
+  }
+}
