@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.sink.DeliveringSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,22 @@ import java.util.List;
  *
  * @param updatedAt epoch milliseconds of this snapshot
  * @param intervalMillis how often the agent rewrites the file; a file older than three intervals is stale
+ * @param sinks each network sink's delivery state (queue, spool depth, delivered, failed, dropped, last error)
  */
 record AgentStatus(String version, long pid, long startedAt, long updatedAt, long intervalMillis, String engine,
     String engineVersion, boolean eventsStreamConnected, List<SensorState> sensors, int containers, int running,
-    long eventsHandled, long eventsDropped, int queueDepth, long alerts, int rulesLoaded, int rulesEnabled) {
+    long eventsHandled, long eventsDropped, int queueDepth, long alerts, int rulesLoaded, int rulesEnabled,
+    List<DeliveringSink.State> sinks) {
 
   static final String FILE = "status.json";
+
+  /** A status without network sinks. */
+  AgentStatus(String version, long pid, long startedAt, long updatedAt, long intervalMillis, String engine,
+      String engineVersion, boolean eventsStreamConnected, List<SensorState> sensors, int containers, int running,
+      long eventsHandled, long eventsDropped, int queueDepth, long alerts, int rulesLoaded, int rulesEnabled) {
+    this(version, pid, startedAt, updatedAt, intervalMillis, engine, engineVersion, eventsStreamConnected, sensors,
+        containers, running, eventsHandled, eventsDropped, queueDepth, alerts, rulesLoaded, rulesEnabled, List.of());
+  }
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**

@@ -43,13 +43,29 @@ final class MonitorCommand implements Callable<Integer> {
           + "else ~/.docker.")
   Path tlsCertPath;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (YAML): sinks, delivery, aggregation, data_dir; see docs/CONFIGURATION.md. "
+          + "Options given on the command line win over the file.")
+  Path configFile;
+
   @Option(names = "--alerts-file", paramLabel = "PATH",
       description = "Also append every alert to this file as a JSON line, flushed per alert. "
-          + "Parent directories are created.")
+          + "Parent directories are created. Overrides sinks.file.path.")
   Path alertsFile;
 
   @Option(names = "--no-stdout-alerts", description = "Do not print alerts on stdout (use with --alerts-file).")
   boolean noStdoutAlerts;
+
+  @Option(names = "--slack-webhook", paramLabel = "URL",
+      description = "Also post alerts to this Slack incoming webhook (spooled, retried). The URL is a secret: "
+          + "prefer sinks.slack.webhook_url: $${VIGIL_SLACK_WEBHOOK} in the configuration file, since command "
+          + "lines are visible to other users.")
+  String slackWebhook;
+
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "Also POST every alert as Falco JSON to this URL (repeatable; spooled, retried). Headers, "
+          + "HMAC signing and TLS options are in the configuration file.")
+  List<String> webhooks = new ArrayList<>();
 
   @Option(names = "--hostname", description = "Host name written in alerts. Default: this machine's name.")
   String hostname;
@@ -133,8 +149,10 @@ final class MonitorCommand implements Callable<Integer> {
           + " for `vigil replay`.")
   Path recordEvents;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIR,
-      description = "Where the agent keeps its state: status.json for `vigil status` (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where the agent keeps its state: status.json for `vigil status`, the alert store, the "
+          + "delivery spools, the anomaly baselines (default: data_dir of the configuration file, else "
+          + DEFAULT_DATA_DIR + ").")
   Path dataDir;
 
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
@@ -173,14 +191,40 @@ final class MonitorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--alerts-file " + alertsFile
           + " is a directory");
     }
+    ConfigFile file = ConfigFile.empty();
+    if (configFile != null) {
+      try {
+        file = ConfigFile.load(configFile);
+      } catch (ConfigFile.ConfigException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    ConfigFile config = file.withCommandLine(alertsFile, noStdoutAlerts, slackWebhook, webhooks, dataDir);
+    try {
+      // the sections their owners bind: checked now, so a typo there is a usage error too
+      if (config.sinksOrEmpty().opensearch() != null) {
+        dev.vigil.sink.OpenSearchConfig.bind(config.sinksOrEmpty().opensearch());
+      }
+      dev.vigil.store.StoreConfig.bind(config.store());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (configFile != null ? configFile + ": " : "") + e.getMessage());
+    }
+    Path data = config.dataDir() != null ? config.dataDir() : Path.of(DEFAULT_DATA_DIR);
+    ConfigFile.FileOut fileOut = config.enabledFile();
+    Path alerts = fileOut != null ? fileOut.path() : null;
+    if (alerts != null && Files.isDirectory(alerts)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "alerts file " + alerts + " is a directory");
+    }
+    ConfigFile.Stdout stdout = config.sinksOrEmpty().stdout();
     DockerSettings docker = new DockerSettings(dockerHost, tlsVerify,
         tlsCertPath == null ? null : tlsCertPath.toString(), requestPool, streamPool, Duration.ofSeconds(5),
         Duration.ofSeconds(30));
-    MonitorConfig cfg = new MonitorConfig(docker, alertsFile, !noStdoutAlerts,
+    MonitorConfig cfg = new MonitorConfig(docker, alerts, stdout == null || !Boolean.FALSE.equals(stdout.enabled()),
         hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
         netInterval,
         eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
-        recordEvents, dataDir, metricsListen == null ? null : listenAddress(metricsListen));
+        recordEvents, data, metricsListen == null ? null : listenAddress(metricsListen), config);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

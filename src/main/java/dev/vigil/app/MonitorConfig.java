@@ -13,7 +13,8 @@ import java.util.Set;
  * @param disabledSensors sensor names not to start
  * @param rules which rules to load
  * @param recordEvents file to record events to, or null
- * @param dataDir where status.json is written
+ * @param dataDir where status.json and the delivery spools are written
+ * @param config the configuration file merged with the command line (sinks, delivery, aggregation)
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -33,4 +34,5 @@ record MonitorConfig(
     RuleOptions rules,
     Path recordEvents,
     Path dataDir,
-    java.net.InetSocketAddress metricsListen) {}
+    java.net.InetSocketAddress metricsListen,
+    ConfigFile config) {}

@@ -11,9 +11,6 @@ import dev.vigil.detect.baseline.AnomalyDetector;
 import dev.vigil.detect.logsig.LogSignatureConfig;
 import dev.vigil.detect.logsig.LogSignatureDetector;
 import dev.vigil.engine.CompositeEngine;
-import dev.vigil.store.AlertStore;
-import dev.vigil.store.StoreConfig;
-import dev.vigil.store.StoreException;
 import dev.vigil.engine.DetectorEngine;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
@@ -39,13 +36,9 @@ import dev.vigil.sensor.fanotify.FanotifyFileSensor;
 import dev.vigil.sensor.net.NetworkSensor;
 import dev.vigil.sensor.proc.CgroupStatsSensor;
 import dev.vigil.sensor.proc.NetlinkProcessSensor;
-import dev.vigil.sink.FanOut;
 import dev.vigil.sink.FileSink;
-import dev.vigil.sink.StreamSink;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,35 +90,37 @@ final class MonitorRuntime {
         return ExitCodes.ERROR;
       }
     }
-    List<AlertSink> sinks = new ArrayList<>();
+    // engine -> aggregation -> stdout, alerts file, alert store, and one spooled delivering sink per network
+    // destination (Slack, webhooks, OpenSearch); all from the configuration file and the command line
+    AlertOutputs outputs;
     FileSink fileSink = null;
-    if (cfg.alertsToStdout()) {
-      sinks.add(new StreamSink(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-          StandardCharsets.UTF_8)));
-    }
-    if (cfg.alertsFile() != null) {
-      try {
-        fileSink = new FileSink(cfg.alertsFile(), metrics);
-      } catch (UncheckedIOException e) {
-        err.println("vigil: " + e.getMessage());
-        err.flush();
-        return ExitCodes.ERROR;
+    try {
+      ConfigFile.FileOut file = cfg.config().enabledFile();
+      if (file != null) {
+        fileSink = new FileSink(file.path(), file.maxSizeOrZero(), file.maxFilesOrDefault(), metrics);
       }
-      sinks.add(fileSink);
-    }
-    StoreConfig storeCfg = StoreConfig.defaults();
-    AlertStore store = null;
-    if (storeCfg.enabled()) {
-      try {
-        store = AlertStore.open(storeCfg.file(cfg.dataDir()), storeCfg, metrics, clock);
-      } catch (StoreException e) {
-        err.println("vigil: " + e.getMessage());
-        err.flush();
-        return ExitCodes.ERROR;
+      outputs = AlertOutputs.open(cfg.config(), cfg.dataDir(), cfg.hostname(), metrics, clock, fileSink, List.of());
+    } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      err.println("vigil: " + e.getMessage());
+      err.flush();
+      if (fileSink != null) {
+        fileSink.close();
       }
-      sinks.add(store);
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      return ExitCodes.ERROR;
     }
-    AlertSink out = new FanOut(sinks, metrics);
+    AlertSink out = outputs.head();
+    DetectorSettings ds;
+    try {
+      ds = DetectorSettings.from(cfg.config().detectors());
+    } catch (IllegalArgumentException e) {
+      err.println("vigil: " + e.getMessage());
+      err.flush();
+      outputs.close(Duration.ofSeconds(5));
+      return ExitCodes.ERROR;
+    }
     SensorPlan plan = SensorPlan.probe(cfg.disabledSensors());
     Set<Capability> capabilities = plan.capabilities();
     LoadResult rules = cfg.rules().load(capabilities);
@@ -133,8 +128,11 @@ final class MonitorRuntime {
       rules.errors().forEach(err::println);
       err.println("vigil: the rules have " + rules.errors().size() + " errors; fix them (see `vigil rules validate`)");
       err.flush();
+      outputs.close(Duration.ZERO);
       return ExitCodes.ERROR;
     }
+    // Spooled alerts of a previous run are delivered while the engine is still being reached.
+    outputs.start();
     // Rules switched off for a sensor this host lacks are expected: summarised once after connecting, detailed by
     // `vigil rules list`. Other warnings (a user's file) are shown as they are.
     rules.warnings().stream().filter(w -> !w.code().equals("VW010")).forEach(w -> LOG.warn("{}", w));
@@ -154,11 +152,13 @@ final class MonitorRuntime {
     } catch (EngineUnavailableException e) {
       err.println("vigil: " + e.getMessage());
       err.flush();
+      outputs.close(Duration.ofSeconds(2));
       stopped.countDown();
       return e.reason() == EngineUnavailableException.Reason.PERMISSION_DENIED ? ExitCodes.ENGINE_PERMISSION
           : ExitCodes.ENGINE_UNAVAILABLE;
     }
     if (conn == null) {
+      outputs.close(Duration.ofSeconds(5));
       stopped.countDown();
       return ExitCodes.OK; // stopped by a signal while waiting for the engine
     }
@@ -169,17 +169,18 @@ final class MonitorRuntime {
     rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
     DockerInventory inventory = new DockerInventory(conn);
     List<Detector> detectors = new ArrayList<>();
+    Optional<AnomalyDetector> anomaly;
     try {
-      LogSignatureDetector.fromConfig(LogSignatureConfig.defaults(), cfg.hostname(), metrics)
-          .ifPresent(detectors::add);
+      LogSignatureDetector.fromConfig(ds.logSignatures(), cfg.hostname(), metrics).ifPresent(detectors::add);
+      anomaly = AnomalyDetector.fromConfig(ds.anomaly(), cfg.dataDir(), cfg.hostname(), metrics);
+      anomaly.ifPresent(detectors::add);
     } catch (java.io.IOException | RuntimeException e) {
-      err.println("vigil: log signatures: " + e.getMessage());
+      err.println("vigil: " + e.getMessage());
       err.flush();
+      outputs.close(Duration.ofSeconds(5));
+      conn.close();
       return ExitCodes.ERROR;
     }
-    Optional<AnomalyDetector> anomaly = AnomalyDetector.fromConfig(AnomalyConfig.defaults(), cfg.dataDir(),
-        cfg.hostname(), metrics);
-    anomaly.ifPresent(detectors::add);
     Engine engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.hostname()),
         new DetectorEngine(detectors)));
     EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
@@ -270,7 +271,7 @@ final class MonitorRuntime {
           System.currentTimeMillis(), cfg.statusInterval().toMillis(), conn.host(), conn.engineVersion(),
           events.connected(), List.copyOf(states), inventory.all().size(), inventory.running().size(),
           pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), rules.rules().size(),
-          rules.enabled().size());
+          rules.enabled().size(), outputs.states());
       try {
         st.write(cfg.dataDir());
       } catch (java.io.IOException | RuntimeException e) {
@@ -300,15 +301,12 @@ final class MonitorRuntime {
     }
     pipeline.close(Duration.ofSeconds(5));
     anomaly.ifPresent(AnomalyDetector::close);
-    if (store != null) {
-      store.close();
-    }
     if (recorder != null) {
       recorder.close();
     }
-    if (fileSink != null) {
-      fileSink.close();
-    }
+    // pending aggregation summaries, then each network sink spools its queue and delivers for up to 4 s (the
+    // shutdown hook waits 15 s in all); the alert store and the alerts file close last
+    outputs.close(Duration.ofSeconds(4));
     conn.close();
     if (endpoint != null) {
       endpoint.close();

@@ -1,5 +1,6 @@
 package dev.vigil.app;
 
+import dev.vigil.sink.DeliveringSink;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code vigil status}: what the running agent is doing, which sensors run and which are degraded. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show the running agent's state from <data-dir>/status.json: engine connection, each sensor "
-        + "(active, fallback, standby, unavailable with the reason, disabled), containers, events, drops, alerts.",
+        + "(active, fallback, standby, unavailable with the reason, disabled), containers, events, drops, alerts, "
+        + "and each network sink's delivery (spool depth, delivered, failed, last error).",
         "Exit codes: 0 running, 1 not running or not updated for three status intervals."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -54,6 +56,13 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("containers %d (%d running); events handled %d, dropped %d, queued %d; alerts %d; rules %d of %d"
           + " enabled%n", s.containers(), s.running(), s.eventsHandled(), s.eventsDropped(), s.queueDepth(),
           s.alerts(), s.rulesEnabled(), s.rulesLoaded());
+      if (s.sinks() != null) {
+        for (DeliveringSink.State k : s.sinks()) {
+          out.printf("  sink %-14s queued %d, spooled %d (%d bytes), delivered %d, failed %d, dropped %d%s%n",
+              k.name(), k.queued(), k.spoolRecords(), k.spoolBytes(), k.delivered(), k.failed(), k.dropped(),
+              k.lastError() == null ? "" : ", last error: " + k.lastError());
+        }
+      }
     }
     out.flush();
     return stale ? ExitCodes.ERROR : ExitCodes.OK;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -24,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * write the file at the path is checked to be the one open, so after logrotate moves it or someone deletes it the
  * next alert goes to a new file at the configured path. A failed write is logged and counted in
  * {@code vigil.sink.failures{sink=file}} and the file reopened on the next alert; nothing is thrown into the engine.
- * Thread-safe.
+ *
+ * <p>With a size limit the sink rotates by itself, before the line that would pass it: {@code alerts.jsonl} becomes
+ * {@code alerts.jsonl.1}, {@code .1} becomes {@code .2} and so on, keeping {@code maxFiles} old files (the oldest
+ * is deleted). Only whole lines are ever in any file; a single line longer than the limit gets a file of its own.
+ * Rotation by an outside tool (logrotate) keeps working as before. Thread-safe.
  */
 public final class FileSink implements AlertSink, AutoCloseable {
 
@@ -32,13 +37,31 @@ public final class FileSink implements AlertSink, AutoCloseable {
 
   private final Path path;
   private final Metrics metrics;
+  private final long maxSize;
+  private final int maxFiles;
   private OutputStream out;
   private Object fileKey;
+  private long size;
 
   /** Opens (creating parents and the file as needed) for appending; fails fast with a clear message. */
   public FileSink(Path path, Metrics metrics) {
+    this(path, 0, 0, metrics);
+  }
+
+  /**
+   * A file sink that rotates by size.
+   *
+   * @param maxSize rotate before a line would make the file larger than this many bytes; 0 = never rotate
+   * @param maxFiles rotated files kept ({@code path.1} to {@code path.N}); 0 = rotation truncates
+   */
+  public FileSink(Path path, long maxSize, int maxFiles, Metrics metrics) {
+    if (maxSize < 0 || maxFiles < 0) {
+      throw new IllegalArgumentException("max_size and max_files must not be negative");
+    }
     this.path = path;
     this.metrics = metrics;
+    this.maxSize = maxSize;
+    this.maxFiles = maxFiles;
     try {
       open();
     } catch (IOException e) {
@@ -53,6 +76,31 @@ public final class FileSink implements AlertSink, AutoCloseable {
     }
     out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     fileKey = currentKey();
+    size = Files.size(path);
+  }
+
+  /** Shifts path.(N-1) to path.N ... path to path.1, dropping the oldest; the caller reopens. */
+  private void rotate() throws IOException {
+    closeQuietly();
+    if (maxFiles == 0) {
+      Files.deleteIfExists(path);
+      return;
+    }
+    Files.deleteIfExists(rotated(maxFiles));
+    for (int i = maxFiles - 1; i >= 1; i--) {
+      Path from = rotated(i);
+      if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+        Files.move(from, rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+    }
+    metrics.counter("vigil.sink.rotations", "sink", "file").increment();
+  }
+
+  private Path rotated(int i) {
+    return path.resolveSibling(path.getFileName() + "." + i);
   }
 
   private Object currentKey() throws IOException {
@@ -74,8 +122,13 @@ public final class FileSink implements AlertSink, AutoCloseable {
       if (out == null) {
         open();
       }
+      if (maxSize > 0 && size > 0 && size + line.length > maxSize) {
+        rotate();
+        open();
+      }
       out.write(line);
       out.flush();
+      size += line.length;
       metrics.counter("vigil.sink.delivered", "sink", "file").increment();
     } catch (IOException e) {
       metrics.counter("vigil.sink.failures", "sink", "file").increment();

@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.sink.DeliveringSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -54,5 +55,20 @@ class StatusCommandTest {
     status(System.currentTimeMillis(), List.of()).write(dir);
     assertThat(run("status", "--data-dir", dir.toString(), "--json")).isZero();
     assertThat(out.toString()).contains("\"eventsDropped\" : 7").contains("\"rulesEnabled\" : 28");
+  }
+
+  @Test
+  void networkSinks_areListed_withSpoolDepthCountsAndLastError(@TempDir Path dir) throws Exception {
+    new AgentStatus("1.0", 42, 1, System.currentTimeMillis(), 10_000, "unix:///var/run/docker.sock", "28.0", true,
+        List.of(), 5, 3, 1000, 7, 0, 2, 32, 28, List.of(
+            new DeliveringSink.State("webhook:siem", 3, 1200, 1_048_576, 10, 1, 0,
+                "webhook:siem (siem.example:8443): HTTP 503"),
+            new DeliveringSink.State("slack", 0, 0, 0, 4, 0, 0, null))).write(dir);
+    assertThat(run("status", "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString())
+        .contains("sink webhook:siem   queued 3, spooled 1200 (1048576 bytes), delivered 10, failed 1, dropped 0, "
+            + "last error: webhook:siem (siem.example:8443): HTTP 503")
+        .contains("sink slack          queued 0, spooled 0 (0 bytes), delivered 4, failed 0, dropped 0\n");
+    assertThat(AgentStatus.read(dir).sinks()).hasSize(2);
   }
 }

@@ -382,7 +382,8 @@ class RuleCompilerTest {
     LoadResult r = compileClean(oneRule("container.name = web"));
 
     assertThat(rule(r, "under test").eventTypes())
-        .containsExactlyInAnyOrder("execve", "openat", "unlinkat", "connect", "accept", "listen");
+        .containsExactlyInAnyOrder("execve", "setuid", "setgid", "setsid", "openat", "unlinkat", "connect", "accept",
+            "listen");
     RuleSet set = new RuleSet(r, null);
     assertThat(set.rulesFor("execve")).isEqualTo(1);
     assertThat(set.rulesFor("openat")).isEqualTo(1);

@@ -246,4 +246,66 @@ class FileSinkTest {
     sink.close();
     assertThatCode(sink::close).doesNotThrowAnyException();
   }
+
+  // ---------------------------------------------------------------------------------------------- size rotation
+
+  private static List<String> linesIfAny(Path p) throws Exception {
+    return Files.exists(p) ? lines(p) : List.of();
+  }
+
+  @Test
+  void rotatesBySize_keepingMaxFiles_wholeLinesOnly_newestLast() throws Exception {
+    Path file = dir.resolve("alerts.jsonl");
+    int lineBytes = FalcoJson.toJson(TestAlerts.alert("r", 100)).length() + 1;
+    long max = lineBytes * 5L + lineBytes / 2; // five lines fit, the sixth rotates
+    try (FileSink sink = new FileSink(file, max, 2, metrics)) {
+      for (int i = 100; i < 130; i++) {
+        sink.accept(TestAlerts.alert("r", i));
+      }
+    }
+    assertThat(Files.exists(dir.resolve("alerts.jsonl.3"))).isFalse();
+    List<String> all = new ArrayList<>();
+    for (Path p : List.of(dir.resolve("alerts.jsonl.2"), dir.resolve("alerts.jsonl.1"), file)) {
+      assertThat(Files.size(p)).isLessThanOrEqualTo(max);
+      List<String> l = lines(p);
+      for (String line : l) {
+        assertThat(MAPPER.readTree(line).path("rule").asText()).isEqualTo("r");
+      }
+      all.addAll(l);
+    }
+    assertThat(all).hasSize(15); // the current file and two rotated ones, 5 lines each
+    assertThat(all.get(14)).contains("wget http://x/129");
+    assertThat(all.get(0)).contains("wget http://x/115");
+    assertThat(metrics.count("vigil.sink.rotations", "sink", "file")).isEqualTo(5);
+  }
+
+  @Test
+  void rotation_afterARestart_countsTheExistingFilesSize() throws Exception {
+    Path file = dir.resolve("a.jsonl");
+    int lineBytes = FalcoJson.toJson(TestAlerts.alert("r", 100)).length() + 1;
+    try (FileSink sink = new FileSink(file, lineBytes * 3L, 1, metrics)) {
+      sink.accept(TestAlerts.alert("r", 100));
+      sink.accept(TestAlerts.alert("r", 101));
+    }
+    try (FileSink sink = new FileSink(file, lineBytes * 3L, 1, metrics)) {
+      sink.accept(TestAlerts.alert("r", 102));
+      sink.accept(TestAlerts.alert("r", 103));
+    }
+    assertThat(linesIfAny(dir.resolve("a.jsonl.1"))).hasSize(3);
+    assertThat(linesIfAny(file)).hasSize(1);
+  }
+
+  @Test
+  void withRotationOff_externalRotationStillReopens() throws Exception {
+    Path file = dir.resolve("b.jsonl");
+    try (FileSink sink = new FileSink(file, 0, 0, metrics)) {
+      for (int i = 0; i < 50; i++) {
+        sink.accept(TestAlerts.alert("r", i));
+      }
+      Files.move(file, dir.resolve("b.jsonl.old"));
+      sink.accept(TestAlerts.alert("r", 99));
+    }
+    assertThat(linesIfAny(dir.resolve("b.jsonl.old"))).hasSize(50);
+    assertThat(linesIfAny(file)).hasSize(1);
+  }
 }

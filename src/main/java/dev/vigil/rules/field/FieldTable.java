@@ -305,12 +305,15 @@ public final class FieldTable {
     b.proc("proc.cwd", STRING, PROCESS_FDS, "Working directory of the process",
         p -> p.details() == null ? null : emptyToNull(p.details().cwd()));
     b.proc("user.uid", NUMBER, PROCESS, "User id of the process", p -> p.uid() >= 0 ? p.uid() : null);
-    b.add("evt.arg.uid", NUMBER, PROCESS_IDS, "setuid: the new real user id",
-        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID ? x.realId() : null);
+    b.add("evt.arg.uid", STRING, PROCESS_IDS, "setuid: the new real user id, as text (Falco renders this argument"
+        + " as text too)",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID
+            ? Long.toString(x.realId()) : null);
     b.add("vigil.euid", NUMBER, PROCESS_IDS, "setuid: the new effective user id",
         (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID ? x.effectiveId() : null);
-    b.add("evt.arg.gid", NUMBER, PROCESS_IDS, "setgid: the new real group id",
-        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETGID ? x.realId() : null);
+    b.add("evt.arg.gid", STRING, PROCESS_IDS, "setgid: the new real group id, as text",
+        (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETGID
+            ? Long.toString(x.realId()) : null);
     b.add("vigil.prev_uid", NUMBER, PROCESS_IDS, "setuid: the real user id before the change, when known",
         (e, c, a) -> e instanceof ProcessChange x && x.what() == ProcessChange.What.SETUID && x.previousId() >= 0
             ? x.previousId() : null);
