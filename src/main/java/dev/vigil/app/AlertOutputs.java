@@ -131,10 +131,15 @@ final class AlertOutputs {
       if (storeCfg.enabled()) {
         try {
           store = AlertStore.open(storeCfg.file(dataDir), storeCfg, metrics, clock);
+          sinks.add(store);
         } catch (StoreException e) {
-          throw new IllegalStateException(e.getMessage(), e);
+          if (cfg.store() != null && !cfg.store().isNull()) {
+            throw new IllegalStateException(e.getMessage(), e); // asked for explicitly: an error
+          }
+          // The default store is a convenience: without it alerts still reach every other sink.
+          LOG.warn("{}; alerts are not kept in the embedded store (`vigil alerts` will not find them)",
+              e.getMessage());
         }
-        sinks.add(store);
       }
       for (Extra e : network) {
         DeliveringSink d = new DeliveringSink(e.destination(), e.options(), spoolRoot, metrics, clock, hostname);

@@ -40,8 +40,11 @@ class EngineUnavailableIT {
         PosixFilePermissions.fromString("rwxr-xr-x")));
     Path jar = Files.copy(Agent.jar(), dir.resolve("vigil.jar"));
     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+    Path data = Files.createDirectory(dir.resolve("data"));
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
     DockerCli.Result r = DockerCli.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        Agent.javaBin(), "-jar", jar.toString(), "monitor", "-H", "unix:///var/run/docker.sock"), 60);
+        Agent.javaBin(), "-jar", jar.toString(), "monitor", "-H", "unix:///var/run/docker.sock", "--data-dir",
+        data.toString()), 60);
     assertThat(r.exit()).as(r.err()).isEqualTo(4);
     assertThat(r.err()).isEqualTo("vigil: permission denied on Docker engine socket unix:///var/run/docker.sock:"
         + " run Vigil as root or as a member of the 'docker' group");
