@@ -3,6 +3,7 @@ package dev.vigil.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.common.ConfigBinding;
 import dev.vigil.detect.baseline.AnomalyConfig;
+import dev.vigil.detect.behaviour.BehaviourConfig;
 import dev.vigil.detect.logsig.LogSignatureConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,9 +14,9 @@ import java.util.Set;
  * The {@code detectors:} section of the configuration file, bound to each detector's own record: a missing section
  * or key means that detector's defaults, an unknown detector name is an error naming the known ones.
  */
-record DetectorSettings(LogSignatureConfig logSignatures, AnomalyConfig anomaly) {
+record DetectorSettings(LogSignatureConfig logSignatures, AnomalyConfig anomaly, BehaviourConfig behaviour) {
 
-  static final Set<String> KNOWN = Set.of("log_signatures", "anomaly");
+  static final Set<String> KNOWN = Set.of("log_signatures", "anomaly", "behaviour");
 
   /**
    * @param node the raw {@code detectors:} node, null when the file has none
@@ -40,7 +41,8 @@ record DetectorSettings(LogSignatureConfig logSignatures, AnomalyConfig anomaly)
     }
     return new DetectorSettings(
         ConfigBinding.bind(child(node, "log_signatures"), LogSignatureConfig.class, "detectors.log_signatures"),
-        ConfigBinding.bind(child(node, "anomaly"), AnomalyConfig.class, "detectors.anomaly"));
+        ConfigBinding.bind(child(node, "anomaly"), AnomalyConfig.class, "detectors.anomaly"),
+        BehaviourConfig.bind(child(node, "behaviour")));
   }
 
   private static JsonNode child(JsonNode node, String key) {

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.baseline.AnomalyConfig;
 import dev.vigil.detect.baseline.AnomalyDetector;
+import dev.vigil.detect.behaviour.BehaviourDetectors;
 import dev.vigil.detect.logsig.LogSignatureConfig;
 import dev.vigil.detect.logsig.LogSignatureDetector;
 import dev.vigil.engine.CompositeEngine;
@@ -174,6 +175,7 @@ final class MonitorRuntime {
       LogSignatureDetector.fromConfig(ds.logSignatures(), cfg.hostname(), metrics).ifPresent(detectors::add);
       anomaly = AnomalyDetector.fromConfig(ds.anomaly(), cfg.dataDir(), cfg.hostname(), metrics);
       anomaly.ifPresent(detectors::add);
+      detectors.addAll(BehaviourDetectors.create(ds.behaviour(), inventory, cfg.hostname(), metrics));
     } catch (java.io.IOException | RuntimeException e) {
       err.println("vigil: " + e.getMessage());
       err.flush();

@@ -19,6 +19,7 @@ class DetectorSettingsTest {
     DetectorSettings d = DetectorSettings.from(null);
     assertThat(d.logSignatures()).isEqualTo(dev.vigil.detect.logsig.LogSignatureConfig.defaults());
     assertThat(d.anomaly()).isEqualTo(dev.vigil.detect.baseline.AnomalyConfig.defaults());
+    assertThat(d.behaviour()).isEqualTo(dev.vigil.detect.behaviour.BehaviourConfig.defaults());
   }
 
   @Test
@@ -26,6 +27,9 @@ class DetectorSettingsTest {
     DetectorSettings d = DetectorSettings.from(yaml("log_signatures:\n  enabled: false\nanomaly:\n  enabled: false\n"));
     assertThat(d.logSignatures().enabled()).isFalse();
     assertThat(d.anomaly().enabled()).isFalse();
+    DetectorSettings b = DetectorSettings.from(yaml("behaviour:\n  port_scan: {min_distinct_ports: 25}\n"));
+    assertThat(b.behaviour().portScan().minDistinctPorts()).isEqualTo(25);
+    assertThat(b.behaviour().cryptoMining().enabled()).isTrue();
   }
 
   @Test
@@ -34,6 +38,8 @@ class DetectorSettingsTest {
         .hasMessageContaining("unknown detector 'anomoly'").hasMessageContaining("anomaly");
     assertThatThrownBy(() -> DetectorSettings.from(yaml("log_signatures:\n  enabeld: false\n")))
         .hasMessageStartingWith("detectors.log_signatures: unknown key 'enabeld'");
+    assertThatThrownBy(() -> DetectorSettings.from(yaml("behaviour:\n  port_scan: {window: 0s}\n")))
+        .hasMessageStartingWith("detectors.behaviour.port_scan.window must be a positive duration");
     assertThatThrownBy(() -> DetectorSettings.from(yaml("- a\n"))).hasMessageContaining("expected a mapping");
   }
 }

@@ -1,0 +1,42 @@
+package dev.vigil.detect.behaviour;
+
+import dev.vigil.alert.AlertSink;
+import dev.vigil.alert.Priority;
+import dev.vigil.detect.DetectorAlert;
+import dev.vigil.event.ContainerRef;
+import dev.vigil.event.StatsSample;
+
+/**
+ * A container suddenly running many more tasks than it normally does (a fork bomb, a spray of workers, a
+ * brute-forcer fanning out): the stats samples' {@code pids} (processes and threads) against the container's
+ * baseline, with an absolute floor so a small container going from 3 to 12 processes is not a spike.
+ */
+public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
+
+  /** The alert's rule name. */
+  public static final String RULE = "Process count spike in container";
+  static final String NAME = "process_count_spike";
+
+  public ProcessCountSpikeDetector(ProcessCountSpikeConfig cfg, DetectorContext ctx) {
+    super(NAME, cfg, ctx);
+  }
+
+  @Override
+  double value(StatsSample s) {
+    return s.pids();
+  }
+
+  @Override
+  void alert(StatsSample s, double value, double baseline, long sustainedMs, AlertSink out) {
+    ContainerRef ref = s.container();
+    double base = Math.round(baseline * 10) / 10.0;
+    out.accept(DetectorAlert.of(RULE, Priority.WARNING, "vigil", s.time(), ref)
+        .tags("container", "process", "mitre_impact", "T1499")
+        .field("vigil.proc.count", s.pids())
+        .field("vigil.proc.baseline", base)
+        .field("vigil.spike.sustained_s", sustainedMs / 1000)
+        .output("Process count spike in container (tasks=" + s.pids() + " baseline=" + base + " container="
+            + ref.name() + " image=" + ref.image() + ")")
+        .build(ctx.hostname()));
+  }
+}
