@@ -23,10 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ContainerMarks {
 
-  /** A marked container root filesystem. */
-  record Mark(ContainerRef container, String mergedDir, String markedPath, long device, long retiredAtNanos) {
+  /**
+   * A marked container root filesystem.
+   *
+   * @param renamesWatched a {@link RenameWatch} can watch directories below its MergedDir, so its paths may be
+   *     remembered across read batches
+   */
+  record Mark(ContainerRef container, String mergedDir, String markedPath, long device, long retiredAtNanos,
+      boolean renamesWatched) {
+
+    /** A mark whose renames are not watched. */
+    Mark(ContainerRef container, String mergedDir, String markedPath, long device, long retiredAtNanos) {
+      this(container, mergedDir, markedPath, device, retiredAtNanos, false);
+    }
+
     Mark retired(long nowNanos) {
-      return new Mark(container, mergedDir, markedPath, device, nowNanos);
+      return new Mark(container, mergedDir, markedPath, device, nowNanos, renamesWatched);
     }
 
     boolean isRetired() {
@@ -44,6 +56,8 @@ final class ContainerMarks {
   private final Map<String, Mark> byContainer = new ConcurrentHashMap<>();
   /** Marks with a MergedDir, longest first; replaced (copy on write) under {@code this}. */
   private volatile List<Mark> byPrefix = List.of();
+  /** Moves on with every change of the marks (see {@link #version()}). */
+  private volatile long version;
 
   ContainerMarks(long graceNanos) {
     this.graceNanos = graceNanos;
@@ -105,7 +119,17 @@ final class ContainerMarks {
     return byContainer.values().stream().filter(m -> !m.isRetired()).toList();
   }
 
+  /**
+   * Changes whenever a mark is added, retired or dropped. Mount ids are reused once a container's overlay is
+   * unmounted, and a new container of the same image shows the same lower-layer inodes, so paths remembered by
+   * mount and inode must be forgotten when containers come and go.
+   */
+  long version() {
+    return version;
+  }
+
   private void rebuildPrefixes() {
+    version++;
     List<Mark> l = new ArrayList<>();
     for (Mark m : byContainer.values()) {
       if (!m.mergedDir().isEmpty()) {
@@ -116,6 +140,11 @@ final class ContainerMarks {
     byPrefix = List.copyOf(l);
   }
 
+  /** The mark (live or retired) of the filesystem with this device, null when none or {@code device} is -1. */
+  Mark mark(long device) {
+    return device == -1 ? null : byDevice.get(device);
+  }
+
   /**
    * Resolves an event from its file's device and readlink text.
    *
@@ -123,11 +152,19 @@ final class ContainerMarks {
    * @return null when the link is not a path or no marked container matches
    */
   Resolved resolve(long device, String link) {
+    return resolve(mark(device), link);
+  }
+
+  /**
+   * {@link #resolve(long, String)} with the device's mark already looked up ({@link #mark(long)}).
+   *
+   * @param m the mark of the file's device, null when the device is unknown or not marked
+   */
+  Resolved resolve(Mark m, String link) {
     if (link.isEmpty() || link.charAt(0) != '/') {
       return null; // "anon_inode:...", "pipe:[...]": not a file of a marked filesystem
     }
     String path = link.endsWith(DELETED) ? link.substring(0, link.length() - DELETED.length()) : link;
-    Mark m = device == -1 ? null : byDevice.get(device);
     if (m != null) {
       String inside = m.mergedDir().isEmpty() ? null : strip(m.mergedDir(), path);
       return new Resolved(m.container(), inside != null ? inside : path);

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * filesystem (vfs driver) is skipped with a {@code degraded} notice; without a MergedDir, {@code /proc/<pid>/root}
  * is marked.
  *
+ * <p>Per event the reader costs the kernel's descriptor (opened in read(2), closed after) and one statx; readlink
+ * only when the path is not remembered. Paths are remembered across read batches ({@link Options#rememberPaths()})
+ * while a {@link RenameWatch} watches the directories on them for renames and unlinks. See docs/ARCHITECTURE.md
+ * ("fanotify in descriptor mode") for why the main group does not use FID mode on the overlay.
+ *
  * <p>Kernel queue overflows and events that cannot be attributed are counted ({@code vigil.sensor.overflow},
  * {@code vigil.sensor.unreadable}) and surfaced as {@code overflow} / {@code unreadable} notices on
  * {@link ContainerRef#HOST}, at most one per kind per second. {@link #start()} throws {@link FanotifyException}
@@ -39,8 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class FanotifyFileSensor implements Sensor, DockerInventory.Listener {
 
   public static final String NAME = "kernel.fanotify";
-  /** What is watched on every container root. */
+  /** What is watched on every container root (reads only when {@link Options#reads()}). */
   static final long MASK = Fanotify.FAN_CLOSE_WRITE | Fanotify.FAN_CLOSE_NOWRITE | Fanotify.FAN_OPEN_EXEC;
+  /** The reader's nice value by default: see {@link Options#readerNice()}. */
+  public static final int DEFAULT_READER_NICE = -10;
   private static final Logger LOG = LoggerFactory.getLogger(FanotifyFileSensor.class);
   private static final long GRACE_NANOS = 2_000_000_000L;
   private static final long NOTICE_INTERVAL_NANOS = 1_000_000_000L;
@@ -56,6 +63,8 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
   private final Object marking = new Object();
   private final List<FanotifyReader> readers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final long mask;
+  private volatile RenameWatch renames;
   private volatile FanotifyGroup group;
   private volatile boolean closed;
 
@@ -64,20 +73,54 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
    *
    * @param eventClass the group's class; NOTIF for observation
    * @param unlimitedQueue FAN_UNLIMITED_QUEUE: the kernel never drops events (no overflow) but queues without
-   *     bound while the readers lag
+   *     bound while the readers lag; not for production (kernel memory is then bounded by nothing)
    * @param readers reader threads sharing the group (1 keeps events in kernel order; more use more cores, and
    *     events of different read batches may then be emitted out of order)
+   * @param readerNice nice value of the reader threads (-20..19; 0 leaves them at the agent's). A reader that must
+   *     wait for CPU behind the very processes producing a burst falls behind and the kernel queue overflows;
+   *     with a lower nice value the producers wait instead. Needs CAP_SYS_NICE; without it the readers keep their
+   *     priority (logged once per reader)
+   * @param reads report files read (FAN_CLOSE_NOWRITE). Reads are most file events; without a rule or consumer
+   *     for them, leaving them out spares the kernel and the reader nearly all the work
+   * @param rememberPaths keep paths across read batches, with renames and unlinks in their directories reported
+   *     by a {@link RenameWatch}; false: one batch only (readlink for nearly every event)
    */
-  public record Options(FanotifyGroup.EventClass eventClass, boolean unlimitedQueue, int readers) {
+  public record Options(FanotifyGroup.EventClass eventClass, boolean unlimitedQueue, int readers, int readerNice,
+      boolean reads, boolean rememberPaths) {
     public Options {
       if (readers < 1 || readers > 64) {
         throw new IllegalArgumentException("readers must be 1..64, not " + readers);
       }
+      if (readerNice < -20 || readerNice > 19) {
+        throw new IllegalArgumentException("readerNice must be -20..19, not " + readerNice);
+      }
     }
 
-    /** One NOTIF group, bounded queue, one reader. */
+    /** The defaults for everything but the group's class, queue and reader count. */
+    public Options(FanotifyGroup.EventClass eventClass, boolean unlimitedQueue, int readers) {
+      this(eventClass, unlimitedQueue, readers, DEFAULT_READER_NICE, true, true);
+    }
+
+    /** One NOTIF group, bounded queue, one reader at nice -10, reads reported, paths remembered. */
     public static Options defaults() {
       return new Options(FanotifyGroup.EventClass.NOTIF, false, 1);
+    }
+
+    public Options withReaderNice(int nice) {
+      return new Options(eventClass, unlimitedQueue, readers, nice, reads, rememberPaths);
+    }
+
+    public Options withReads(boolean on) {
+      return new Options(eventClass, unlimitedQueue, readers, readerNice, on, rememberPaths);
+    }
+
+    public Options withRememberPaths(boolean on) {
+      return new Options(eventClass, unlimitedQueue, readers, readerNice, reads, on);
+    }
+
+    /** The event mask these options ask for on each container root. */
+    long mask() {
+      return reads ? MASK : MASK & ~Fanotify.FAN_CLOSE_NOWRITE;
     }
   }
 
@@ -93,6 +136,7 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
     this.clock = clock;
     this.metrics = metrics;
     this.options = options;
+    this.mask = options.mask();
   }
 
   @Override
@@ -136,9 +180,11 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
               + " events were lost; the count is overflows, not lost events")
           .kind(FanotifyReader.UNREADABLE, "");
       group = g;
+      RenameWatch rw = options.rememberPaths() ? RenameWatch.tryOpen().orElse(null) : null;
+      renames = rw;
       for (int i = 0; i < options.readers(); i++) {
         FanotifyReader r = new FanotifyReader(g, marks, sink, clock, metrics, notices, PermissionDecider.ALLOW_ALL,
-            NAME);
+            NAME, rw, options.readerNice());
         Thread t = new Thread(r, options.readers() == 1 ? "vigil-fanotify" : "vigil-fanotify-" + i);
         t.setDaemon(true);
         readers.add(r);
@@ -173,11 +219,16 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
             + "); a filesystem mark would cover other containers too");
         return;
       }
-      marks.add(new ContainerMarks.Mark(c.ref(), merged, path, device, 0)); // before marking: first events resolve
+      RenameWatch rw = renames;
+      if (rw != null) {
+        rw.reset(); // a restarted container has the same MergedDir, but none of its directories is marked
+      }
+      // Before marking, so that the first events resolve. Paths are remembered only below a known MergedDir.
+      marks.add(new ContainerMarks.Mark(c.ref(), merged, path, device, 0, rw != null && merged.equals(path)));
       try {
-        long marked = g.markFilesystem(path, MASK);
+        long marked = g.markFilesystem(path, mask);
         if (marked != device) { // unmounted while we marked: the mark landed on the host's filesystem
-          g.unmarkFilesystem(path, MASK, marked);
+          g.unmarkFilesystem(path, mask, marked);
           marks.retire(c.ref().id(), System.nanoTime());
           LOG.debug("{} stopped while being marked", c.ref().name());
           return;
@@ -197,11 +248,15 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
     synchronized (marking) {
       FanotifyGroup g = group;
       Optional<ContainerMarks.Mark> m = marks.retire(c.ref().id(), System.nanoTime());
+      RenameWatch rw = renames;
+      if (rw != null && m.isPresent()) {
+        rw.reset();
+      }
       if (g == null || m.isEmpty() || closed) {
         return;
       }
       try {
-        boolean removed = g.unmarkFilesystem(m.get().markedPath(), MASK, m.get().device());
+        boolean removed = g.unmarkFilesystem(m.get().markedPath(), mask, m.get().device());
         LOG.debug("stopped watching {} ({})", c.ref().name(), removed ? "mark removed" : "filesystem already gone");
       } catch (FanotifyException e) {
         LOG.debug("removing the mark of {}: {}", c.ref().name(), e.getMessage());
@@ -265,6 +320,10 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
     FanotifyGroup g = group;
     if (g != null) {
       g.close();
+    }
+    RenameWatch rw = renames;
+    if (rw != null) {
+      rw.close();
     }
   }
 }

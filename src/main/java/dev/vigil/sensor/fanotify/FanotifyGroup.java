@@ -3,6 +3,7 @@ package dev.vigil.sensor.fanotify;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -55,15 +56,29 @@ public final class FanotifyGroup implements AutoCloseable {
    * @throws FanotifyException with the reason (no CAP_SYS_ADMIN, no kernel support, limit reached)
    */
   public static FanotifyGroup open(EventClass eventClass, boolean unlimitedQueue) {
+    return open(eventClass, unlimitedQueue ? Fanotify.FAN_UNLIMITED_QUEUE : 0,
+        eventClass.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * Creates a notification group that reports file handles instead of descriptors ({@code FAN_REPORT_FID}, Linux
+   * 5.1), with the default bounded queue. Such a group cannot receive permission events, and its filesystem marks
+   * need a filesystem that can decode file handles (ext4, xfs, btrfs; not overlayfs without {@code nfs_export}),
+   * while inode marks only need to encode them (overlayfs since Linux 6.6). {@link RenameWatch} uses one with
+   * inode marks on the directories of remembered paths.
+   */
+  static FanotifyGroup openFid() {
+    return open(EventClass.NOTIF, Fanotify.FAN_REPORT_FID, "notif, FAN_REPORT_FID");
+  }
+
+  private static FanotifyGroup open(EventClass eventClass, int extraFlags, String what) {
     requireBinding();
-    int flags = Fanotify.FAN_CLOEXEC | Fanotify.FAN_NONBLOCK | eventClass.flag
-        | (unlimitedQueue ? Fanotify.FAN_UNLIMITED_QUEUE : 0);
+    int flags = Fanotify.FAN_CLOEXEC | Fanotify.FAN_NONBLOCK | eventClass.flag | extraFlags;
     try {
       int fd = Fanotify.fanotify_init(flags, Fanotify.O_RDONLY | Fanotify.O_LARGEFILE | Fanotify.O_CLOEXEC);
       return new FanotifyGroup(fd, eventClass);
     } catch (LastErrorException e) {
-      throw FanotifyException.of("fanotify_init", e.getErrorCode(),
-          eventClass.name().toLowerCase(java.util.Locale.ROOT));
+      throw FanotifyException.of("fanotify_init", e.getErrorCode(), what);
     }
   }
 
@@ -142,11 +157,14 @@ public final class FanotifyGroup implements AutoCloseable {
       return -1;
     }
     pollFd.putInt(0, f).putShort(4, Fanotify.POLLIN).putShort(6, (short) 0);
-    int ready = Fanotify.poll(pollFd, 1, timeoutMillis);
+    int ready = Fanotify.poll(Fanotify.address(pollFd), 1, timeoutMillis);
     if (ready <= 0) {
+      Reference.reachabilityFence(pollFd);
       return 0;
     }
-    long n = Fanotify.read(f, buf, buf.capacity());
+    long n = Fanotify.read(f, Fanotify.address(buf), buf.capacity());
+    Reference.reachabilityFence(pollFd);
+    Reference.reachabilityFence(buf);
     if (n >= 0) {
       return (int) n;
     }

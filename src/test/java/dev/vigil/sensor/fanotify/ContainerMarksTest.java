@@ -96,4 +96,34 @@ class ContainerMarksTest {
     assertThat(marks.resolve(70, "/x").container()).isEqualTo(A);
     assertThat(marks.resolve(61, "/x")).isNull();
   }
+
+  @Test
+  void version_movesWithEveryChangeOfTheMarks() {
+    long v0 = marks.version();
+    addBoth();
+    long v1 = marks.version();
+    marks.retire(A.id(), 5_000);
+    long v2 = marks.version();
+    marks.sweep(5_500);
+    long v3 = marks.version();
+    marks.sweep(7_000);
+    long v4 = marks.version();
+
+    assertThat(v1).isGreaterThan(v0);
+    assertThat(v2).isGreaterThan(v1);
+    assertThat(v3).as("nothing old enough to drop").isEqualTo(v2);
+    assertThat(v4).isGreaterThan(v3);
+  }
+
+  @Test
+  void renamesWatched_isKeptWhenRetired_andLookupByDevice() {
+    marks.add(new ContainerMarks.Mark(A, A_DIR, A_DIR, 61, 0, true));
+
+    assertThat(marks.mark(61).renamesWatched()).isTrue();
+    marks.retire(A.id(), 1);
+    assertThat(marks.mark(61).renamesWatched()).isTrue();
+    assertThat(marks.mark(61).isRetired()).isTrue();
+    assertThat(marks.mark(-1)).isNull();
+    assertThat(marks.mark(99)).isNull();
+  }
 }
