@@ -57,11 +57,12 @@ PY
 python3 - "$alerts" "$EXECS" <<'PY' &
 import json, sys, time
 path, want = sys.argv[1], int(sys.argv[2])
-lat = []; f = open(path); f.seek(0, 2); end = time.time() + 120
+lat = []; buf = ""; f = open(path); f.seek(0, 2); end = time.time() + 120
 while len(lat) < want and time.time() < end:
-    line = f.readline()
-    if not line:
-        time.sleep(0.0005); continue
+    line = buf + f.readline()
+    if not line.endswith("\n"):  # the agent writes each line whole, but a read can land mid-write
+        buf = line; time.sleep(0.0005); continue
+    buf = ""
     now = time.time_ns(); a = json.loads(line)
     if a["rule"] == "Suspicious network tool launched in container" and a["output_fields"]["container.name"] == "vigil-bench-load":
         lat.append((now - a["output_fields"]["evt.time"]) / 1e6)
