@@ -13,32 +13,11 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   }
 
   static Duration parse(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.startsWith("p")) {
-        return Duration.parse(v.toUpperCase(Locale.ROOT));
-      }
-      if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
-        return Duration.ofSeconds(Long.parseLong(v));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      switch (v.charAt(v.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        default:
-          break;
-      }
-    } catch (RuntimeException e) {
-      // fall through to the error below
+      return dev.vigil.common.DurationText.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
-    throw new CommandLine.TypeConversionException(
-        "'" + value + "' is not a duration (examples: 500ms, 5s, 2m, 1h)");
   }
+
 }

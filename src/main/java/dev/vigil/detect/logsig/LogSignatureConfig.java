@@ -2,10 +2,10 @@ package dev.vigil.detect.logsig;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vigil.common.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -73,34 +73,11 @@ public record LogSignatureConfig(boolean enabled, boolean builtin, List<Path> fi
    * @throws IllegalArgumentException naming the accepted forms
    */
   static Duration parseDuration(String text) {
-    String v = text.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.startsWith("p")) {
-        return Duration.parse(v.toUpperCase(Locale.ROOT));
-      }
-      if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
-        return Duration.ofSeconds(Long.parseLong(v));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      if (v.length() > 1) {
-        long n = Long.parseLong(v.substring(0, v.length() - 1));
-        switch (v.charAt(v.length() - 1)) {
-          case 's':
-            return Duration.ofSeconds(n);
-          case 'm':
-            return Duration.ofMinutes(n);
-          case 'h':
-            return Duration.ofHours(n);
-          default:
-            break;
-        }
-      }
-    } catch (RuntimeException e) {
-      // fall through to the error below
+      return DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("throttle_window " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(
-        "throttle_window '" + text + "' is not a duration (examples: 500ms, 30s, 1m, 1h, PT1M)");
   }
+
 }
