@@ -183,8 +183,11 @@ class NetlinkProcessSensorIT {
   void userGroupAndSessionChanges_ofContainerProcesses() throws Exception {
     String id = run("ids", "sleep 60");
     awaitTrue(() -> inventory.find(id).isPresent());
-    // busybox su sets the group, then the user (root -> nobody); setsid starts a new session.
-    docker("exec", id, "su", "-s", "/bin/sh", "nobody", "-c", "setsid sleep 0.2");
+    // busybox su sets the group, then the user (root -> nobody).
+    docker("exec", id, "su", "-s", "/bin/sh", "nobody", "-c", "true");
+    awaitTrue(() -> changes(id).stream().anyMatch(c -> c.what() == ProcessChange.What.SETUID));
+    // setsid run by a shell that forked it (so it is no process-group leader and calls setsid() itself).
+    docker("exec", id, "sh", "-c", "setsid sleep 0.2; true");
     awaitTrue(() -> changes(id).stream().anyMatch(c -> c.what() == ProcessChange.What.SETSID));
     List<ProcessChange> changes = changes(id);
     assertThat(changes).anySatisfy(c -> {
