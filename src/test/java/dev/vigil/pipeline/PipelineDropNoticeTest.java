@@ -7,6 +7,7 @@ import dev.vigil.event.ContainerRef;
 import dev.vigil.event.Event;
 import dev.vigil.event.LogLine;
 import dev.vigil.event.SensorNotice;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,16 +37,27 @@ class PipelineDropNoticeTest {
     assertThat(dropped).isPositive();
     release.countDown();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (seen.stream().noneMatch(SensorNotice.class::isInstance) && System.nanoTime() < end) {
+    // the dispatcher may raise a first notice while the offers are still dropping (it took event 0 concurrently),
+    // then the rest a second later: what must hold is that the notices account for every drop, at most one a second
+    while (noticed(seen) < dropped && System.nanoTime() < end) {
       Thread.sleep(20);
     }
     p.close();
     List<SensorNotice> notices = seen.stream().filter(SensorNotice.class::isInstance).map(SensorNotice.class::cast)
         .toList();
-    assertThat(notices).singleElement().satisfies(n -> {
+    assertThat(notices).isNotEmpty().hasSizeLessThanOrEqualTo(2).allSatisfy(n -> {
       assertThat(n.what()).isEqualTo("dropped");
-      assertThat(n.count()).isEqualTo(dropped);
       assertThat(n.sensor()).isEqualTo("pipeline");
+      assertThat(n.count()).isPositive();
     });
+    assertThat(noticed(seen)).isEqualTo(dropped);
+    if (notices.size() == 2) {
+      assertThat(Duration.between(notices.get(0).time(), notices.get(1).time())).isGreaterThanOrEqualTo(
+          Duration.ofMillis(900)); // rate limit (stamps are taken just after the check)
+    }
+  }
+
+  private static long noticed(List<Event> seen) {
+    return seen.stream().filter(SensorNotice.class::isInstance).mapToLong(e -> ((SensorNotice) e).count()).sum();
   }
 }
