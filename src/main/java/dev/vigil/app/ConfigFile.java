@@ -324,6 +324,15 @@ record ConfigFile(
   }
 
   static ConfigFile load(Path file, Function<String, String> env) throws ConfigException {
+    return load(file, env, ConfigOverrides.none());
+  }
+
+  /** {@link #load} with command-line overrides; {@code file} null means no file, only the overrides. */
+  static ConfigFile load(Path file, Function<String, String> env, ConfigOverrides overrides)
+      throws ConfigException {
+    if (file == null) {
+      return parse("command line", "", env, overrides);
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -332,7 +341,49 @@ record ConfigFile(
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
-    return parse(file.toString(), text, env);
+    return parse(file.toString(), text, env, overrides);
+  }
+
+  /** A builder for command-line overrides read the way this file's values are (YAML values, ${NAME}). */
+  static ConfigOverrides.Builder overrides(Function<String, String> env) {
+    return new ConfigOverrides.Builder(YAML, env);
+  }
+
+  /**
+   * The file (or nothing: {@code text} empty) with the command line's keys applied. The file alone is read first,
+   * so its errors keep their line and column; the overridden tree is then bound by the same reader, and what fails
+   * there is reported against the overrides ({@code "command line (-o): sinks.slack: unknown key ..."}).
+   */
+  static ConfigFile parse(String name, String text, Function<String, String> env, ConfigOverrides overrides)
+      throws ConfigException {
+    ConfigFile plain = parse(name, text, env);
+    if (overrides.isEmpty()) {
+      return plain;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode root;
+    try (JsonParser p = new EnvSubstitution(YAML.getFactory().createParser(text), env)) {
+      JsonNode t = p.nextToken() == null ? null : YAML.readTree(p);
+      root = t instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o
+          : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    } catch (IOException e) { // the same text was just read without error
+      throw new ConfigException(name + ": " + e.getMessage());
+    }
+    overrides.applyTo(root);
+    String where = "command line (-o and the options that set configuration keys)";
+    try {
+      ConfigFile c = YAML.treeToValue(root, ConfigFile.class);
+      return c == null ? empty() : c;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(where + ": unknown key '" + e.getPropertyName() + "'" + inside(e)
+          + hint(e.getPropertyName(), e.getKnownPropertyIds()));
+    } catch (ValueInstantiationException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigException(where + ": " + pathOf(e) + c.getMessage());
+    } catch (JsonMappingException e) {
+      throw new ConfigException(where + ": " + pathOf(e) + cleaned(e));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where + ": " + e.getOriginalMessage());
+    }
   }
 
   static ConfigFile parse(String name, String text, Function<String, String> env) throws ConfigException {
@@ -357,14 +408,18 @@ record ConfigFile(
         throw new ConfigException(at(name, syntax.getLocation()) + "not valid YAML: "
             + yamlMessage(syntax.getOriginalMessage()));
       }
-      throw new ConfigException(at(name, e.getLocation()) + pathOf(e) + e.getOriginalMessage()
-          .replaceAll(" \\(through reference chain.*", "").replaceAll("dev\\.vigil\\.app\\.ConfigFile\\$", "")
-          .replace("java.lang.", "").replace("`", ""));
+      throw new ConfigException(at(name, e.getLocation()) + pathOf(e) + cleaned(e));
     } catch (JsonProcessingException e) {
       throw new ConfigException(at(name, e.getLocation()) + "not valid YAML: " + yamlMessage(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(name + ": " + e.getMessage());
     }
+  }
+
+  /** Jackson's message without its reference chain and class names. */
+  private static String cleaned(JsonMappingException e) {
+    return e.getOriginalMessage().replaceAll(" \\(through reference chain.*", "")
+        .replaceAll("dev\\.vigil\\.app\\.ConfigFile\\$", "").replace("java.lang.", "").replace("`", "");
   }
 
   /** SnakeYAML's message without its source excerpt: "while parsing a block mapping; expected ...". */

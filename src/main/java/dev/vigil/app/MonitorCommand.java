@@ -67,6 +67,29 @@ final class MonitorCommand implements Callable<Integer> {
           + "HMAC signing and TLS options are in the configuration file.")
   List<String> webhooks = new ArrayList<>();
 
+  @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+      description = "Set a key of the configuration file, e.g. -o sinks.opensearch.url=https://es:9200 "
+          + "-o store.retention=7d -o 'sinks.webhooks[0].url=$${HOOK}' (repeatable; VALUE is a YAML value, "
+          + "$${NAME} is read from the environment; applied over --config, a later one wins; docs/CONFIGURATION.md).")
+  List<String> options = new ArrayList<>();
+
+  @Option(names = "--opensearch-url", paramLabel = "URL",
+      description = "Index alerts into this Elasticsearch/OpenSearch node (repeatable for several nodes; the same as "
+          + "sinks.opensearch.urls; credentials, TLS and index in the configuration file or with -o, "
+          + "docs/OPENSEARCH.md).")
+  List<String> opensearchUrls = new ArrayList<>();
+
+  @Option(names = "--opensearch-index", paramLabel = "NAME",
+      description = "Index (daily: NAME-yyyy.MM.dd) or data stream name for --opensearch-url (sinks.opensearch.index).")
+  String opensearchIndex;
+
+  @Option(names = "--store-retention", paramLabel = "DURATION",
+      description = "How long the embedded alert store keeps alerts, e.g. 7d (store.retention; default 30d).")
+  String storeRetention;
+
+  @Option(names = "--no-store", description = "Do not keep alerts in the embedded store (store.enabled: false).")
+  boolean noStore;
+
   @Option(names = "--hostname", description = "Host name written in alerts. Default: this machine's name.")
   String hostname;
 
@@ -163,6 +186,30 @@ final class MonitorCommand implements Callable<Integer> {
       description = "Agent log level: error, warn, info, debug, trace. Default: $VIGIL_LOG_LEVEL, else info.")
   String logLevel;
 
+  /** -o options, then the dedicated options that set configuration keys (they win over -o). */
+  private ConfigOverrides overrides() throws ConfigFile.ConfigException {
+    ConfigOverrides.Builder b = ConfigFile.overrides(System::getenv);
+    for (String o : options) {
+      b.option(o);
+    }
+    com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    if (!opensearchUrls.isEmpty()) {
+      com.fasterxml.jackson.databind.node.ArrayNode urls = f.arrayNode();
+      opensearchUrls.forEach(urls::add);
+      b.remove("--opensearch-url", "sinks.opensearch.url").set("--opensearch-url", "sinks.opensearch.urls", urls);
+    }
+    if (opensearchIndex != null) {
+      b.set("--opensearch-index", "sinks.opensearch.index", f.textNode(opensearchIndex));
+    }
+    if (storeRetention != null) {
+      b.set("--store-retention", "store.retention", f.textNode(storeRetention));
+    }
+    if (noStore) {
+      b.set("--no-store", "store.enabled", f.booleanNode(false));
+    }
+    return b.build();
+  }
+
   @Override
   public Integer call() throws Exception {
     LoggingSetup.configure(logFormat, logLevel);
@@ -191,13 +238,11 @@ final class MonitorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--alerts-file " + alertsFile
           + " is a directory");
     }
-    ConfigFile file = ConfigFile.empty();
-    if (configFile != null) {
-      try {
-        file = ConfigFile.load(configFile);
-      } catch (ConfigFile.ConfigException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
+    ConfigFile file;
+    try {
+      file = ConfigFile.load(configFile, System::getenv, overrides());
+    } catch (ConfigFile.ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     ConfigFile config = file.withCommandLine(alertsFile, noStdoutAlerts, slackWebhook, webhooks, dataDir);
     try {

@@ -10,6 +10,7 @@ import dev.vigil.sink.Envelope;
 import dev.vigil.sink.IndexTemplate;
 import dev.vigil.sink.OpenSearchConfig;
 import dev.vigil.sink.OpenSearchDestination;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -156,6 +157,48 @@ class OpenSearchSinkIT {
         .path("index_template");
     assertThat(template.path("version").asInt()).isEqualTo(IndexTemplate.VERSION);
     assertThat(template.path("index_patterns").toString()).isEqualTo("[\"vigil-it-daily-*\"]");
+  }
+
+  /**
+   * The whole path on a real agent configured only on the command line: a wget in a container becomes an alert,
+   * the OpenSearch sink indexes it, a query finds it by container name, and the store kept it as --store-retention
+   * asked.
+   */
+  @Test
+  void anAgentConfiguredOnTheCommandLine_indexesItsAlerts() throws Exception {
+    DockerCli.requireEngineAndImages();
+    String index = "vigil-it-agent";
+    Agent agent = Agent.start("monitor", "--opensearch-url", os.url().toString(), "--opensearch-index", index,
+        "-o", "sinks.opensearch.max_batch=10", "-o", "sinks.opensearch.min_priority=notice",
+        "--store-retention", "2d").awaitReady(Duration.ofSeconds(30));
+    String name = DockerCli.uniqueName("os-agent");
+    try {
+      DockerCli.runShell(name, "sleep 1; wget -q -O- http://127.0.0.1:1/ ; sleep 30");
+      String rule = "Remote file copy tool launched in container";
+      agent.awaitAlert(Agent.rule(rule, name), Duration.ofSeconds(20));
+      String query = "{\"bool\":{\"filter\":[{\"term\":{\"rule\":\"" + rule + "\"}},"
+          + "{\"term\":{\"container.name\":\"" + name + "\"}}]}}";
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long found = 0;
+      while (found == 0 && System.nanoTime() < end) {
+        os.request("POST", "/" + index + "-*/_refresh", null);
+        OpenSearchServer.Response r = os.request("POST", "/" + index + "-*/_search", "{\"query\":" + query + "}");
+        found = r.status() == 200 ? r.json().path("hits").path("total").path("value").asLong() : 0;
+        if (found == 0) {
+          Thread.sleep(250);
+        }
+      }
+      assertThat(found).as("alerts of %s indexed in %s-*; agent log:%n%s", name, index, agent.stderrText())
+          .isGreaterThanOrEqualTo(1);
+      assertThat(os.get("/_index_template/" + index).path("index_templates").get(0).path("index_template")
+          .path("index_patterns").toString()).isEqualTo("[\"" + index + "-*\"]");
+      DockerCli.Result st = Agent.vigil("alerts", "--data-dir", agent.dataDir().toString(), "--container", name,
+          "--json");
+      assertThat(st.out()).as(st.err()).contains(rule);
+    } finally {
+      agent.stop();
+      DockerCli.exec("rm", "-f", name);
+    }
   }
 
   @Test
