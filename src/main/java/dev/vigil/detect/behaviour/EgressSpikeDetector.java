@@ -19,7 +19,8 @@ public final class EgressSpikeDetector extends StatsSpikeDetector {
   public static final String RULE = "Egress spike from container";
   static final String NAME = "egress_spike";
 
-  public EgressSpikeDetector(EgressSpikeConfig cfg, DetectorContext ctx) {
+  /** @param cfg {@code detectors.behaviour.egress_spike}: its floor is a transmit rate in bytes per second */
+  public EgressSpikeDetector(SpikeConfig cfg, DetectorContext ctx) {
     super(NAME, cfg, ctx);
   }
 

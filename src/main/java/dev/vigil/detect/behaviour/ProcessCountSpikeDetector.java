@@ -17,7 +17,8 @@ public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
   public static final String RULE = "Process count spike in container";
   static final String NAME = "process_count_spike";
 
-  public ProcessCountSpikeDetector(ProcessCountSpikeConfig cfg, DetectorContext ctx) {
+  /** @param cfg {@code detectors.behaviour.process_count_spike}: its floor is a task count */
+  public ProcessCountSpikeDetector(SpikeConfig cfg, DetectorContext ctx) {
     super(NAME, cfg, ctx);
   }
 

@@ -27,11 +27,11 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
     }
   }
 
-  private final SpikeSettings cfg;
+  private final SpikeConfig cfg;
   private final long sustainMs;
   private final long resetMs;
 
-  StatsSpikeDetector(String name, SpikeSettings cfg, DetectorContext ctx) {
+  StatsSpikeDetector(String name, SpikeConfig cfg, DetectorContext ctx) {
     super(name, ctx, ctx.stateIdle().toMillis(), EventKind.STATS);
     this.cfg = cfg;
     this.sustainMs = cfg.sustain().toMillis();
@@ -59,7 +59,7 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
     StatsSample s = (StatsSample) e;
     double v = value(s);
     double base = st.baseline.value();
-    boolean spike = st.baseline.learned() && v >= cfg.spikeFloor() && v >= cfg.spikeFactor() * base;
+    boolean spike = st.baseline.learned() && v >= cfg.floor() && v >= cfg.minFactor() * base;
     if (!spike) {
       st.spikeSince = -1;
       st.baseline.add(v, now);
