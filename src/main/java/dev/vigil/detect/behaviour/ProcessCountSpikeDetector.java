@@ -1,7 +1,5 @@
 package dev.vigil.detect.behaviour;
 
-import dev.vigil.alert.AlertSink;
-import dev.vigil.alert.Priority;
 import dev.vigil.detect.DetectorAlert;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.StatsSample;
@@ -19,7 +17,7 @@ public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
 
   /** @param cfg {@code detectors.behaviour.process_count_spike}: its floor is a task count */
   public ProcessCountSpikeDetector(SpikeConfig cfg, DetectorContext ctx) {
-    super(NAME, cfg, ctx);
+    super(NAME, RULE, cfg, ctx);
   }
 
   @Override
@@ -28,16 +26,13 @@ public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
   }
 
   @Override
-  void alert(StatsSample s, double value, double baseline, long sustainedMs, AlertSink out) {
+  void describe(StatsSample s, double value, double baseline, DetectorAlert alert) {
     ContainerRef ref = s.container();
     double base = Math.round(baseline * 10) / 10.0;
-    out.accept(DetectorAlert.of(RULE, Priority.WARNING, "vigil", s.time(), ref)
-        .tags("container", "process", "mitre_impact", "T1499")
+    alert.tags("container", "process", "mitre_impact", "T1499")
         .field("vigil.proc.count", s.pids())
         .field("vigil.proc.baseline", base)
-        .field("vigil.spike.sustained_s", sustainedMs / 1000)
         .output("Process count spike in container (tasks=" + s.pids() + " baseline=" + base + " container="
-            + ref.name() + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+            + ref.name() + " image=" + ref.image() + ")");
   }
 }

@@ -77,40 +77,40 @@ class SpikeConfigTest {
 
   @Test
   void anotherSectionsKey_isUnknown_listingThisSectionsKeys() {
-    assertThatThrownBy(() -> read("egress_spike: {min_processes: 5}"))
-        .hasMessage("detectors.behaviour: unknown key 'min_processes' (known: baseline_half_life, enabled,"
-            + " learning_period, min_bytes_per_second, min_factor, reset_period, sustain)");
-    assertThatThrownBy(() -> read("process_count_spike: {min_bytes_per_second: 5}"))
-        .hasMessage("detectors.behaviour: unknown key 'min_bytes_per_second' (known: baseline_half_life, enabled,"
-            + " learning_period, min_factor, min_processes, reset_period, sustain)");
-    assertThatThrownBy(() -> read("exec_rate_spike: {sustain: 1s}"))
-        .hasMessage("detectors.behaviour: unknown key 'sustain' (known: baseline_half_life, enabled,"
-            + " learning_period, min_execs, min_factor, reset_period, window)");
+    String shared = "baseline_half_life, enabled, learning_period, ";
+    refused("egress_spike: {min_processes: 5}", "detectors.behaviour: unknown key 'min_processes' (known: "
+        + shared + "min_bytes_per_second, min_factor, reset_period, sustain)");
+    refused("process_count_spike: {min_bytes_per_second: 5}", "detectors.behaviour: unknown key"
+        + " 'min_bytes_per_second' (known: " + shared + "min_factor, min_processes, reset_period, sustain)");
+    refused("exec_rate_spike: {sustain: 1s}", "detectors.behaviour: unknown key 'sustain' (known: "
+        + shared + "min_execs, min_factor, reset_period, window)");
   }
 
   @Test
   void invalidValues_nameTheSectionAndKey_firstInKeyOrder() {
-    assertThatThrownBy(() -> read("process_count_spike: {min_processes: 1}"))
-        .hasMessage("detectors.behaviour.process_count_spike.min_processes must be at least 2, got 1");
-    assertThatThrownBy(() -> read("process_count_spike: {min_processes: lots}"))
-        .hasMessageStartingWith("detectors.behaviour.process_count_spike.min_processes: Cannot deserialize value of"
-            + " type `java.lang.Integer`");
-    assertThatThrownBy(() -> read("egress_spike: {min_bytes_per_second: 0.5}"))
-        .hasMessage("detectors.behaviour.egress_spike.min_bytes_per_second must be a number of at least 1.0, got 0.5");
-    assertThatThrownBy(() -> read("egress_spike: {min_factor: 0.5, sustain: -1s}"))
-        .hasMessage("detectors.behaviour.egress_spike.min_factor must be a number of at least 1.0, got 0.5");
-    assertThatThrownBy(() -> read("egress_spike: {sustain: -1s, reset_period: 0s}"))
-        .hasMessage("detectors.behaviour.egress_spike.sustain must not be negative, got PT-1S");
-    assertThatThrownBy(() -> read("process_count_spike: {learning_period: -1s}"))
-        .hasMessage("detectors.behaviour.process_count_spike.learning_period must not be negative, got PT-1S");
-    assertThatThrownBy(() -> read("exec_rate_spike: {baseline_half_life: 0s}"))
-        .hasMessage("detectors.behaviour.exec_rate_spike.baseline_half_life must be a positive duration, got PT0S");
-    assertThatThrownBy(() -> read("exec_rate_spike: {reset_period: -5s}"))
-        .hasMessage("detectors.behaviour.exec_rate_spike.reset_period must be a positive duration, got PT-5S");
-    assertThatThrownBy(() -> read("exec_rate_spike: {window: 1ms, min_execs: 1}"))
-        .hasMessage("detectors.behaviour.exec_rate_spike.window must be at least 6ms, got PT0.001S");
-    assertThatThrownBy(() -> read("exec_rate_spike: {min_execs: 1, min_factor: 0}"))
-        .hasMessage("detectors.behaviour.exec_rate_spike.min_execs must be at least 2, got 1");
+    String[][] cases = {
+        {"process_count_spike: {min_processes: 1}", "process_count_spike.min_processes must be at least 2, got 1"},
+        {"process_count_spike: {min_processes: lots}",
+            "process_count_spike.min_processes: Cannot deserialize value of type `java.lang.Integer`"},
+        {"egress_spike: {min_bytes_per_second: 0.5}",
+            "egress_spike.min_bytes_per_second must be a number of at least 1.0, got 0.5"},
+        {"egress_spike: {min_factor: 0.5, sustain: -1s}", "egress_spike.min_factor must be a number of at least 1.0"},
+        {"egress_spike: {sustain: -1s, reset_period: 0s}", "egress_spike.sustain must not be negative, got PT-1S"},
+        {"process_count_spike: {learning_period: -1s}", "process_count_spike.learning_period must not be negative"},
+        {"exec_rate_spike: {baseline_half_life: 0s}", "exec_rate_spike.baseline_half_life must be a positive duration"},
+        {"exec_rate_spike: {reset_period: -5s}", "exec_rate_spike.reset_period must be a positive duration, got PT-5S"},
+        {"exec_rate_spike: {window: 1ms, min_execs: 1}", "exec_rate_spike.window must be at least 6ms, got PT0.001S"},
+        {"exec_rate_spike: {min_execs: 1, min_factor: 0}", "exec_rate_spike.min_execs must be at least 2, got 1"},
+    };
+    for (String[] c : cases) {
+      refused(c[0], "detectors.behaviour." + c[1]);
+    }
+  }
+
+  /** Binding {@code section} fails with a message that starts with {@code message}. */
+  private static void refused(String section, String message) {
+    assertThatThrownBy(() -> read(section)).as(section).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
   }
 
   @Test
