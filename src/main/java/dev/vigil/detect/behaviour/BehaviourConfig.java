@@ -40,9 +40,12 @@ public record BehaviourConfig(
     @JsonProperty("ignore_images") List<String> ignoreImages,
     @JsonProperty("port_scan") PortScanConfig portScan,
     @JsonProperty("crypto_mining") CryptoMiningConfig cryptoMining,
-    @JsonProperty("egress_spike") EgressSpikeConfig egressSpike,
-    @JsonProperty("process_count_spike") ProcessCountSpikeConfig processCountSpike,
-    @JsonProperty("exec_rate_spike") ExecRateSpikeConfig execRateSpike,
+    @JsonProperty("egress_spike") @JsonDeserialize(converter = SpikeKeys.EgressBinding.class)
+    SpikeConfig egressSpike,
+    @JsonProperty("process_count_spike") @JsonDeserialize(converter = SpikeKeys.ProcessCountBinding.class)
+    SpikeConfig processCountSpike,
+    @JsonProperty("exec_rate_spike") @JsonDeserialize(converter = SpikeKeys.ExecRateBinding.class)
+    ExecRateSpikeConfig execRateSpike,
     @JsonProperty("new_listen_port") NewListenPortConfig newListenPort) {
 
   /** Where this section sits in the configuration file. */
@@ -72,8 +75,8 @@ public record BehaviourConfig(
     }
     portScan = portScan == null ? PortScanConfig.defaults() : portScan;
     cryptoMining = cryptoMining == null ? CryptoMiningConfig.defaults() : cryptoMining;
-    egressSpike = egressSpike == null ? EgressSpikeConfig.defaults() : egressSpike;
-    processCountSpike = processCountSpike == null ? ProcessCountSpikeConfig.defaults() : processCountSpike;
+    egressSpike = egressSpike == null ? SpikeConfig.egressDefaults() : egressSpike;
+    processCountSpike = processCountSpike == null ? SpikeConfig.processCountDefaults() : processCountSpike;
     execRateSpike = execRateSpike == null ? ExecRateSpikeConfig.defaults() : execRateSpike;
     newListenPort = newListenPort == null ? NewListenPortConfig.defaults() : newListenPort;
   }

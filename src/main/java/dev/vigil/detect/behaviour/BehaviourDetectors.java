@@ -44,7 +44,7 @@ public final class BehaviourDetectors {
     if (cfg.processCountSpike().enabled()) {
       out.add(new ProcessCountSpikeDetector(cfg.processCountSpike(), ctx));
     }
-    if (cfg.execRateSpike().enabled()) {
+    if (cfg.execRateSpike().spike().enabled()) {
       out.add(new ExecRateSpikeDetector(cfg.execRateSpike(), ctx));
     }
     if (cfg.newListenPort().enabled()) {

@@ -1,7 +1,5 @@
 package dev.vigil.detect.behaviour;
 
-import dev.vigil.alert.AlertSink;
-import dev.vigil.alert.Priority;
 import dev.vigil.detect.DetectorAlert;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.StatsSample;
@@ -19,8 +17,9 @@ public final class EgressSpikeDetector extends StatsSpikeDetector {
   public static final String RULE = "Egress spike from container";
   static final String NAME = "egress_spike";
 
-  public EgressSpikeDetector(EgressSpikeConfig cfg, DetectorContext ctx) {
-    super(NAME, cfg, ctx);
+  /** @param cfg {@code detectors.behaviour.egress_spike}: its floor is a transmit rate in bytes per second */
+  public EgressSpikeDetector(SpikeConfig cfg, DetectorContext ctx) {
+    super(NAME, RULE, cfg, ctx);
   }
 
   @Override
@@ -29,19 +28,16 @@ public final class EgressSpikeDetector extends StatsSpikeDetector {
   }
 
   @Override
-  void alert(StatsSample s, double value, double baseline, long sustainedMs, AlertSink out) {
+  void describe(StatsSample s, double value, double baseline, DetectorAlert alert) {
     ContainerRef ref = s.container();
-    out.accept(DetectorAlert.of(RULE, Priority.WARNING, "vigil", s.time(), ref)
-        .tags("container", "network", "mitre_exfiltration", "T1048", "T1041")
+    alert.tags("container", "network", "mitre_exfiltration", "T1048", "T1041")
         .field("vigil.net.tx_rate", Math.round(value))
         .field("vigil.net.tx_baseline", Math.round(baseline))
         .field("vigil.net.tx_bytes", s.txBytes())
         .field("vigil.net.rx_rate", Math.round(s.rxRate()))
         .field("vigil.spike.factor", baseline > 0 ? Math.round(value / baseline * 10) / 10.0 : null)
-        .field("vigil.spike.sustained_s", sustainedMs / 1000)
         .output("Egress spike from container (tx=" + rate(value) + " baseline=" + rate(baseline) + " sent="
-            + bytes(s.txBytes()) + " container=" + ref.name() + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+            + bytes(s.txBytes()) + " container=" + ref.name() + " image=" + ref.image() + ")");
   }
 
   static String rate(double bytesPerSecond) {

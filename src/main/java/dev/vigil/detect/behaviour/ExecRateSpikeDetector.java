@@ -42,15 +42,17 @@ public final class ExecRateSpikeDetector extends ContainerDetector<ExecRateSpike
     }
   }
 
-  private final ExecRateSpikeConfig cfg;
+  private final SpikeConfig cfg;
+  private final long windowS;
   private final long bucketMs;
   private final long resetMs;
 
   public ExecRateSpikeDetector(ExecRateSpikeConfig cfg, DetectorContext ctx) {
     super(NAME, ctx, ctx.stateIdle().toMillis(), EventKind.PROCESS_EXEC, EventKind.STATS);
-    this.cfg = cfg;
+    this.cfg = cfg.spike();
+    this.windowS = cfg.window().toSeconds();
     this.bucketMs = cfg.window().toMillis() / BUCKETS;
-    this.resetMs = cfg.resetPeriod().toMillis();
+    this.resetMs = cfg.spike().resetPeriod().toMillis();
   }
 
   @Override
@@ -80,7 +82,7 @@ public final class ExecRateSpikeDetector extends ContainerDetector<ExecRateSpike
       total += c;
     }
     double perWindow = st.perBucket.value() * BUCKETS;
-    if (!st.perBucket.learned() || total < cfg.minExecs() || total < cfg.minFactor() * perWindow) {
+    if (!st.perBucket.learned() || total < cfg.floor() || total < cfg.minFactor() * perWindow) {
       return;
     }
     st.lastSpike = now;
@@ -125,7 +127,6 @@ public final class ExecRateSpikeDetector extends ContainerDetector<ExecRateSpike
       }
     }
     double base = Math.round(perWindow * 10) / 10.0;
-    long windowS = cfg.window().toSeconds();
     out.accept(DetectorAlert.of(RULE, Priority.NOTICE, "vigil", p.time(), ref)
         .tags("container", "process", "mitre_execution", "T1059")
         .field("proc.name", p.name())

@@ -1,7 +1,5 @@
 package dev.vigil.detect.behaviour;
 
-import dev.vigil.alert.AlertSink;
-import dev.vigil.alert.Priority;
 import dev.vigil.detect.DetectorAlert;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.StatsSample;
@@ -17,8 +15,9 @@ public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
   public static final String RULE = "Process count spike in container";
   static final String NAME = "process_count_spike";
 
-  public ProcessCountSpikeDetector(ProcessCountSpikeConfig cfg, DetectorContext ctx) {
-    super(NAME, cfg, ctx);
+  /** @param cfg {@code detectors.behaviour.process_count_spike}: its floor is a task count */
+  public ProcessCountSpikeDetector(SpikeConfig cfg, DetectorContext ctx) {
+    super(NAME, RULE, cfg, ctx);
   }
 
   @Override
@@ -27,16 +26,13 @@ public final class ProcessCountSpikeDetector extends StatsSpikeDetector {
   }
 
   @Override
-  void alert(StatsSample s, double value, double baseline, long sustainedMs, AlertSink out) {
+  void describe(StatsSample s, double value, double baseline, DetectorAlert alert) {
     ContainerRef ref = s.container();
     double base = Math.round(baseline * 10) / 10.0;
-    out.accept(DetectorAlert.of(RULE, Priority.WARNING, "vigil", s.time(), ref)
-        .tags("container", "process", "mitre_impact", "T1499")
+    alert.tags("container", "process", "mitre_impact", "T1499")
         .field("vigil.proc.count", s.pids())
         .field("vigil.proc.baseline", base)
-        .field("vigil.spike.sustained_s", sustainedMs / 1000)
         .output("Process count spike in container (tasks=" + s.pids() + " baseline=" + base + " container="
-            + ref.name() + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+            + ref.name() + " image=" + ref.image() + ")");
   }
 }

@@ -1,6 +1,8 @@
 package dev.vigil.detect.behaviour;
 
 import dev.vigil.alert.AlertSink;
+import dev.vigil.alert.Priority;
+import dev.vigil.detect.DetectorAlert;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.Event;
 import dev.vigil.event.EventKind;
@@ -11,7 +13,8 @@ import dev.vigil.event.StatsSample;
  * a spike is a value at or above an absolute floor <em>and</em> a factor of the baseline, held for the sustain period;
  * it raises one alert per episode, and the episode ends after the reset period without a spike. Nothing alerts while
  * the baseline is being learned, so a container that does this from its first second (a backup job pushing its
- * archive) is normal. Spike samples do not teach the baseline.
+ * archive) is normal. Spike samples do not teach the baseline. The alert is a warning named by the subclass's rule,
+ * with the subclass's evidence and {@code vigil.spike.sustained_s}.
  */
 abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.State> {
 
@@ -27,12 +30,14 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
     }
   }
 
-  private final SpikeSettings cfg;
+  private final String rule;
+  private final SpikeConfig cfg;
   private final long sustainMs;
   private final long resetMs;
 
-  StatsSpikeDetector(String name, SpikeSettings cfg, DetectorContext ctx) {
+  StatsSpikeDetector(String name, String rule, SpikeConfig cfg, DetectorContext ctx) {
     super(name, ctx, ctx.stateIdle().toMillis(), EventKind.STATS);
+    this.rule = rule;
     this.cfg = cfg;
     this.sustainMs = cfg.sustain().toMillis();
     this.resetMs = cfg.resetPeriod().toMillis();
@@ -41,8 +46,8 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
   /** The measure this detector watches. */
   abstract double value(StatsSample s);
 
-  /** Builds and sends the alert for a spike of {@code value} against {@code baseline}. */
-  abstract void alert(StatsSample s, double value, double baseline, long sustainedMs, AlertSink out);
+  /** Adds the tags, evidence fields and output text of the alert for a spike of {@code value} over {@code baseline}. */
+  abstract void describe(StatsSample s, double value, double baseline, DetectorAlert alert);
 
   @Override
   final boolean wants(Event e) {
@@ -59,7 +64,7 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
     StatsSample s = (StatsSample) e;
     double v = value(s);
     double base = st.baseline.value();
-    boolean spike = st.baseline.learned() && v >= cfg.spikeFloor() && v >= cfg.spikeFactor() * base;
+    boolean spike = st.baseline.learned() && v >= cfg.floor() && v >= cfg.minFactor() * base;
     if (!spike) {
       st.spikeSince = -1;
       st.baseline.add(v, now);
@@ -73,7 +78,9 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
     st.lastSpike = now;
     if (!st.episode && now - st.spikeSince >= sustainMs) {
       st.episode = true;
-      alert(s, v, base, now - st.spikeSince, out);
+      DetectorAlert a = DetectorAlert.of(rule, Priority.WARNING, "vigil", s.time(), s.container());
+      describe(s, v, base, a);
+      out.accept(a.field("vigil.spike.sustained_s", (now - st.spikeSince) / 1000).build(ctx.hostname()));
     }
   }
 }

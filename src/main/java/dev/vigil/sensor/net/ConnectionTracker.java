@@ -1,6 +1,8 @@
 package dev.vigil.sensor.net;
 
 import dev.vigil.event.NetConnection.Direction;
+import dev.vigil.sensor.ProcNetParser;
+import dev.vigil.sensor.SocketEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

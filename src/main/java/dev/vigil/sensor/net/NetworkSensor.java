@@ -5,7 +5,10 @@ import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.NetConnection;
 import dev.vigil.event.SensorNotice;
+import dev.vigil.sensor.KeptFile;
+import dev.vigil.sensor.ProcNetParser;
 import dev.vigil.sensor.Sensor;
+import dev.vigil.sensor.SocketEntry;
 import dev.vigil.sensor.docker.DockerInventory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +56,8 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
 
   /** Polls between checks that the init process still exists (its kept files would stay readable). */
   static final int LIVENESS_EVERY = 10;
+  /** The largest counter file read whole; longer contents are cut (snmp and sockstat are about 1 KB). */
+  static final int MAX_COUNTER_FILE = 64 * 1024;
 
   /** What is kept about one container between polls. Its open files are closed by {@link #close()}. */
   private static final class ContainerNet implements AutoCloseable {
@@ -103,6 +108,7 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   private final Set<String> toldShared = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean warnedAccess = new AtomicBoolean();
   private final ProcNetParser.Reader reader = new ProcNetParser.Reader();
+  private final KeptFile.Buffer counterText = new KeptFile.Buffer(4096, MAX_COUNTER_FILE);
   private final List<SocketEntry> sockets = new ArrayList<>();
   private volatile Instant since;
   private volatile long lastTickNanos;
@@ -288,9 +294,9 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   }
 
   /** A kept file's text; null when unreadable. */
-  private static String text(KeptFile f) {
+  private String text(KeptFile f) {
     try {
-      return f.readText();
+      return f.readText(counterText);
     } catch (IOException e) {
       return null;
     }
@@ -340,9 +346,9 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     }
   }
 
-  private static SnmpCounters counters(ContainerInfo c, ContainerNet st) {
+  private SnmpCounters counters(ContainerInfo c, ContainerNet st) {
     try {
-      return SnmpCounters.parse(st.snmp.readText());
+      return SnmpCounters.parse(st.snmp.readText(counterText));
     } catch (IOException | IllegalArgumentException e) {
       LOG.debug("{}: cannot read counters of {}: {}", NAME, c.ref().name(), e.toString());
       return null;

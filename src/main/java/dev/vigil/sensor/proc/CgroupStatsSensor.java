@@ -4,6 +4,7 @@ import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.StatsSample;
+import dev.vigil.sensor.KeptFile;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerInventory;
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +61,8 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
   static final int MAX_CONTAINERS = 4096;
   /** Ticks before a container whose cgroup could not be resolved is tried again (one minute at 5 s). */
   static final int RETRY_TICKS = 12;
+  /** Counter files longer than this are cut (a net/dev table of ~7,000 interfaces); all read here are far smaller. */
+  static final int MAX_FILE = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(CgroupStatsSensor.class);
   private static final Path PROC = Path.of("/proc");
   private static final Path CGROUP = Path.of("/sys/fs/cgroup");
@@ -107,7 +110,7 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
   private final Counter failures;
   private final Counter skipped;
   private final Map<String, Tracked> state = new ConcurrentHashMap<>();
-  private final KeptFile.Buffer buffer = new KeptFile.Buffer(8192);
+  private final KeptFile.Buffer buffer = new KeptFile.Buffer(8192, MAX_FILE);
   private final AtomicBoolean warned = new AtomicBoolean();
   private long tick;
   private volatile long lastTickNanos;

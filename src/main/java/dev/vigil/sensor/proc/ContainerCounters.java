@@ -1,5 +1,6 @@
 package dev.vigil.sensor.proc;
 
+import dev.vigil.sensor.KeptFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,8 +88,8 @@ final class ContainerCounters implements AutoCloseable {
    * @throws IOException when a file cannot be read (its cgroup was removed) or holds no number where one must be
    */
   void read(KeptFile.Buffer buf) throws IOException {
-    cpu.read(buf);
-    long c = cpuV2 ? CounterText.keyed(buf.bytes, buf.length, USAGE_USEC) : CounterText.value(buf.bytes, buf.length);
+    int n = cpu.read(buf);
+    long c = cpuV2 ? CounterText.keyed(buf.bytes(), n, USAGE_USEC) : CounterText.value(buf.bytes(), n);
     if (c < 0 || c == CounterText.UNLIMITED) {
       throw new IOException("no CPU usage in " + cpu.path());
     }
@@ -96,7 +97,7 @@ final class ContainerCounters implements AutoCloseable {
     memoryUsage = one(memUsage, buf, true);
     if (memStat != null) {
       memStat.read(buf);
-      long inactive = CounterText.keyed(buf.bytes, buf.length, memV2 ? INACTIVE_FILE : TOTAL_INACTIVE_FILE);
+      long inactive = CounterText.keyed(buf.bytes(), buf.length(), memV2 ? INACTIVE_FILE : TOTAL_INACTIVE_FILE);
       inactiveFile = Math.max(0, inactive);
     }
     memoryLimitRaw = memLimit == null ? CounterText.MISSING : one(memLimit, buf, false);
@@ -104,16 +105,16 @@ final class ContainerCounters implements AutoCloseable {
     if (io != null) {
       io.read(buf);
       if (ioV2) {
-        CounterText.ioStatV2(buf.bytes, buf.length, pair);
+        CounterText.ioStatV2(buf.bytes(), buf.length(), pair);
       } else {
-        CounterText.blkioV1(buf.bytes, buf.length, pair);
+        CounterText.blkioV1(buf.bytes(), buf.length(), pair);
       }
       blockRead = pair[0];
       blockWrite = pair[1];
     }
     if (netDev != null) {
       netDev.read(buf);
-      CounterText.netDev(buf.bytes, buf.length, pair);
+      CounterText.netDev(buf.bytes(), buf.length(), pair);
       rxBytes = pair[0];
       txBytes = pair[1];
     }
@@ -121,7 +122,7 @@ final class ContainerCounters implements AutoCloseable {
 
   private static long one(KeptFile f, KeptFile.Buffer buf, boolean required) throws IOException {
     f.read(buf);
-    long v = CounterText.value(buf.bytes, buf.length);
+    long v = CounterText.value(buf.bytes(), buf.length());
     if (required && v < 0) {
       throw new IOException("no number in " + f.path());
     }

@@ -84,9 +84,9 @@ public final class ProcFs {
     return read(pid, "stat", Integer.MAX_VALUE).flatMap(ProcFs::parseStat);
   }
 
-  /** The text of {@code /proc/<pid>/net/<name>} (tcp, tcp6, udp, udp6, unix), seen from the process's netns. */
-  public Optional<String> net(long pid, String name) {
-    return readText(pid, "net/" + name);
+  /** The bytes of {@code /proc/<pid>/net/<name>} (tcp, tcp6, udp, udp6, unix), seen from the process's netns. */
+  public Optional<byte[]> net(long pid, String name) {
+    return read(pid, "net/" + name);
   }
 
   /** {@code /proc/<pid>/mountinfo}. */

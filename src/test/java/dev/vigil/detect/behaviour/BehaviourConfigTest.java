@@ -35,7 +35,7 @@ class BehaviourConfigTest {
     assertThat(c.cryptoMining().sustain()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.cryptoMining().hysteresisPercent()).isEqualTo(20.0);
     assertThat(c.cryptoMining().poolPorts()).contains(3333, 14444);
-    assertThat(c.egressSpike().minBytesPerSecond()).isEqualTo(10_000_000.0);
+    assertThat(c.egressSpike().floor()).isEqualTo(10_000_000.0);
     assertThat(c.newListenPort().learningPeriod()).isEqualTo(Duration.ofMinutes(2));
   }
 
@@ -69,13 +69,13 @@ class BehaviourConfigTest {
     assertThat(c.cryptoMining().sustain()).isEqualTo(Duration.ofSeconds(45));
     assertThat(c.cryptoMining().minerNames()).containsExactly("xmrig", "mysterybin");
     assertThat(c.cryptoMining().poolMarkers()).isEqualTo(CryptoMiningConfig.DEFAULT_POOL_MARKERS);
-    assertThat(c.egressSpike().minBytesPerSecond()).isEqualTo(5e6);
+    assertThat(c.egressSpike().floor()).isEqualTo(5e6);
     assertThat(c.egressSpike().sustain()).isEqualTo(Duration.ofMillis(1500));
-    assertThat(c.execRateSpike().enabled()).isFalse();
-    assertThat(c.execRateSpike().minExecs()).isEqualTo(100);
+    assertThat(c.execRateSpike().spike().enabled()).isFalse();
+    assertThat(c.execRateSpike().spike().floor()).isEqualTo(100.0);
     assertThat(c.newListenPort().includeUdp()).isTrue();
     assertThat(c.newListenPort().ignorePorts()).containsExactly(9229);
-    assertThat(c.processCountSpike()).isEqualTo(dev.vigil.detect.behaviour.ProcessCountSpikeConfig.defaults());
+    assertThat(c.processCountSpike()).isEqualTo(SpikeConfig.processCountDefaults());
   }
 
   @Test

@@ -47,7 +47,8 @@ class BehaviourDetectorsTest {
   @Test
   void disabledSections_andTheMasterSwitch() {
     BehaviourConfig some = new BehaviourConfig(null, null, null, null, null, PortScanConfig.disabled(),
-        CryptoMiningConfig.disabled(), EgressSpikeConfig.disabled(), null, null, NewListenPortConfig.disabled());
+        CryptoMiningConfig.disabled(), SpikeConfig.egressDefaults().withEnabled(false), null, null,
+        NewListenPortConfig.disabled());
     assertThat(names(some)).containsExactly("process_count_spike", "exec_rate_spike");
     BehaviourConfig off = new BehaviourConfig(false, null, null, null, null, null, null, null, null, null, null);
     assertThat(names(off)).isEmpty();

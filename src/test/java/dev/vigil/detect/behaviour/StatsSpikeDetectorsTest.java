@@ -18,10 +18,17 @@ class StatsSpikeDetectorsTest {
   private final ContainerRef c = f.container("app");
 
   private EgressSpikeDetector egress() {
-    return egress(EgressSpikeConfig.defaults());
+    return egress(SpikeConfig.egressDefaults());
   }
 
-  private EgressSpikeDetector egress(EgressSpikeConfig cfg) {
+  /** The egress defaults, but a spike must hold for {@code sustain}. */
+  private static SpikeConfig egressSustained(Duration sustain) {
+    SpikeConfig d = SpikeConfig.egressDefaults();
+    return new SpikeConfig(true, d.floor(), d.minFactor(), sustain, d.learningPeriod(), d.baselineHalfLife(),
+        d.resetPeriod());
+  }
+
+  private EgressSpikeDetector egress(SpikeConfig cfg) {
     EgressSpikeDetector d = new EgressSpikeDetector(cfg, f.context());
     f.feed(d, f.lifecycle(c, "start"));
     return d;
@@ -109,8 +116,7 @@ class StatsSpikeDetectorsTest {
 
   @Test
   void egress_sustainConfigured_needsConsecutiveSpikes() {
-    EgressSpikeDetector d = egress(new EgressSpikeConfig(null, null, null, Duration.ofSeconds(10), null, null,
-        null));
+    EgressSpikeDetector d = egress(egressSustained(Duration.ofSeconds(10)));
     tx(d, c, 1 * KB, 60);
     tx(d, c, 100 * MB, 5);
     tx(d, c, 1 * KB, 5);
@@ -123,8 +129,7 @@ class StatsSpikeDetectorsTest {
 
   @Test
   void egress_containerGoneMidSpike_losesItsState() {
-    EgressSpikeDetector d = egress(new EgressSpikeConfig(null, null, null, Duration.ofSeconds(10), null, null,
-        null));
+    EgressSpikeDetector d = egress(egressSustained(Duration.ofSeconds(10)));
     tx(d, c, 1 * KB, 60);
     tx(d, c, 100 * MB, 5);
     f.feed(d, f.lifecycle(c, "die"));
@@ -135,7 +140,7 @@ class StatsSpikeDetectorsTest {
 
   @Test
   void egress_stateIsBounded_andIdleStateExpires() {
-    EgressSpikeDetector d = new EgressSpikeDetector(EgressSpikeConfig.defaults(), f.context(3));
+    EgressSpikeDetector d = new EgressSpikeDetector(SpikeConfig.egressDefaults(), f.context(3));
     for (int i = 0; i < 5; i++) {
       f.feed(d, f.stats(f.container("c" + i), 1, 0, 1));
     }
@@ -148,7 +153,7 @@ class StatsSpikeDetectorsTest {
 
   @Test
   void processCount_forkBomb_alerts_steadyWorkersDoNot() {
-    ProcessCountSpikeDetector d = new ProcessCountSpikeDetector(ProcessCountSpikeConfig.defaults(), f.context());
+    ProcessCountSpikeDetector d = new ProcessCountSpikeDetector(SpikeConfig.processCountDefaults(), f.context());
     f.feed(d, f.lifecycle(c, "start"));
     pids(d, 12, 60);
     pids(d, 40, 30); // more than 3x, but below the floor of 100
@@ -175,8 +180,8 @@ class StatsSpikeDetectorsTest {
 
   @Test
   void processCount_rearmsAfterTheResetPeriod() {
-    ProcessCountSpikeDetector d = new ProcessCountSpikeDetector(new ProcessCountSpikeConfig(null, 50, 2.0, null,
-        Duration.ofSeconds(30), null, Duration.ofSeconds(20)), f.context());
+    ProcessCountSpikeDetector d = new ProcessCountSpikeDetector(new SpikeConfig(true, 50, 2.0, Duration.ZERO,
+        Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofSeconds(20)), f.context());
     f.feed(d, f.lifecycle(c, "start"));
     pids(d, 10, 30);
     pids(d, 60, 5);

@@ -6,6 +6,8 @@ import static dev.vigil.event.NetConnection.Direction.OUTBOUND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.vigil.sensor.ProcNetParser;
+import dev.vigil.sensor.SocketEntry;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

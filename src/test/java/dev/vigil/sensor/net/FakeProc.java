@@ -1,5 +1,6 @@
 package dev.vigil.sensor.net;
 
+import dev.vigil.sensor.ProcNetSamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +51,10 @@ final class FakeProc {
   /** Writes the four tables (header plus the given lines) and the snmp counters of {@code pid}. */
   FakeProc tables(long pid, String tcp, String tcp6, String udp, String udp6, long activeOpens, long attemptFails,
       long passiveOpens) {
-    file(pid, "tcp", ProcNetParserTest.TCP_HEADER + "\n" + tcp);
-    file(pid, "tcp6", ProcNetParserTest.TCP6_HEADER + "\n" + tcp6);
-    file(pid, "udp", ProcNetParserTest.UDP_HEADER + "\n" + udp);
-    file(pid, "udp6", ProcNetParserTest.TCP6_HEADER + "\n" + udp6);
+    file(pid, "tcp", ProcNetSamples.TCP_HEADER + "\n" + tcp);
+    file(pid, "tcp6", ProcNetSamples.TCP6_HEADER + "\n" + tcp6);
+    file(pid, "udp", ProcNetSamples.UDP_HEADER + "\n" + udp);
+    file(pid, "udp6", ProcNetSamples.TCP6_HEADER + "\n" + udp6);
     file(pid, "sockstat", "sockets: used 9\nTCP: inuse " + tcp.lines().count() + " orphan 0 tw 0 alloc 9 mem 1\n"
         + "UDP: inuse 0 mem 0\n");
     file(pid, "sockstat6", "TCP6: inuse " + tcp6.lines().count() + "\nUDP6: inuse 0\n");

@@ -10,6 +10,7 @@ import dev.vigil.event.Event;
 import dev.vigil.event.NetConnection;
 import dev.vigil.event.NetConnection.Direction;
 import dev.vigil.event.SensorNotice;
+import dev.vigil.sensor.ProcNetSamples;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,9 +67,9 @@ class NetworkSensorTest {
 
   @Test
   void firstPoll_reportsListenersAndConnectionsWithOwners() {
-    String listen6 = ProcNetParserTest.HTTPD_LOOPBACK6.replace(":2382 ", ":1F90 ").replace(" 205231 ", " 187270 ");
-    proc.tables(INIT, lines(ProcNetParserTest.NC_CLIENT), lines(listen6, ProcNetParserTest.NC_ACCEPTED),
-        lines(ProcNetParserTest.UDP_UNCONNECTED), "", 1, 0, 1);
+    String listen6 = ProcNetSamples.HTTPD_LOOPBACK6.replace(":2382 ", ":1F90 ").replace(" 205231 ", " 187270 ");
+    proc.tables(INIT, lines(ProcNetSamples.NC_CLIENT), lines(listen6, ProcNetSamples.NC_ACCEPTED),
+        lines(ProcNetSamples.UDP_UNCONNECTED), "", 1, 0, 1);
 
     sensor.poll(OLD);
 
@@ -119,7 +120,7 @@ class NetworkSensorTest {
 
   @Test
   void hostNetwork_oneDegradedNotice_sharedNetwork_nothing() {
-    proc.tables(INIT, lines(ProcNetParserTest.NC_CLIENT), "", "", "", 1, 0, 0);
+    proc.tables(INIT, lines(ProcNetSamples.NC_CLIENT), "", "", "", 1, 0, 0);
     ContainerInfo host = container("host", NOW);
     sensor.poll(host);
     sensor.poll(host);
@@ -130,7 +131,7 @@ class NetworkSensorTest {
 
   @Test
   void processGone_stateDropped_andRestartReportsAgain() {
-    proc.tables(INIT, lines(ProcNetParserTest.NC_CLIENT), "", "", "", 1, 0, 0);
+    proc.tables(INIT, lines(ProcNetSamples.NC_CLIENT), "", "", "", 1, 0, 0);
     sensor.poll(OLD);
     assertThat(sensor.tracked()).isEqualTo(1);
     proc.kill(INIT);
@@ -140,7 +141,7 @@ class NetworkSensorTest {
     assertThat(sensor.tracked()).isZero();
 
     proc.process(INIT, "sh", NETNS);
-    proc.tables(INIT, lines(ProcNetParserTest.NC_CLIENT), "", "", "", 1, 0, 0);
+    proc.tables(INIT, lines(ProcNetSamples.NC_CLIENT), "", "", "", 1, 0, 0);
     events.clear();
     sensor.poll(OLD);
     assertThat(of(NetConnection.class)).hasSize(1);
@@ -156,8 +157,8 @@ class NetworkSensorTest {
 
   @Test
   void missingIpv6Tables_areFine() {
-    proc.file(INIT, "tcp", ProcNetParserTest.TCP_HEADER + "\n" + ProcNetParserTest.HOST_LISTEN + "\n")
-        .file(INIT, "udp", ProcNetParserTest.UDP_HEADER + "\n")
+    proc.file(INIT, "tcp", ProcNetSamples.TCP_HEADER + "\n" + ProcNetSamples.HOST_LISTEN + "\n")
+        .file(INIT, "udp", ProcNetSamples.UDP_HEADER + "\n")
         .file(INIT, "snmp", "Tcp: ActiveOpens\nTcp: 0\n");
     sensor.poll(OLD);
     assertThat(of(NetConnection.class)).extracting(NetConnection::localPort).containsExactly(2024);
@@ -166,11 +167,11 @@ class NetworkSensorTest {
 
   @Test
   void unchangedCounters_tcpTablesNotReread_untilCountersMoveOrTheForcedRead() {
-    proc.tables(INIT, lines(ProcNetParserTest.HOST_LISTEN), "", "", "", 1, 0, 1);
+    proc.tables(INIT, lines(ProcNetSamples.HOST_LISTEN), "", "", "", 1, 0, 1);
     sensor.poll(OLD);
     events.clear();
     // Same counts, different content: the gate trusts the counters.
-    proc.file(INIT, "tcp", ProcNetParserTest.TCP_HEADER + "\n" + ProcNetParserTest.NC_CLIENT + "\n");
+    proc.file(INIT, "tcp", ProcNetSamples.TCP_HEADER + "\n" + ProcNetSamples.NC_CLIENT + "\n");
     sensor.poll(OLD);
     assertThat(events).isEmpty();
     // One more open: the tables are read.
@@ -179,7 +180,7 @@ class NetworkSensorTest {
     assertThat(of(NetConnection.class)).extracting(NetConnection::localPort).containsExactly(0x80DE);
     events.clear();
     // A swap the counters cannot see is found by the forced read.
-    proc.file(INIT, "tcp", ProcNetParserTest.TCP_HEADER + "\n" + ProcNetParserTest.HOST_LISTEN + "\n");
+    proc.file(INIT, "tcp", ProcNetSamples.TCP_HEADER + "\n" + ProcNetSamples.HOST_LISTEN + "\n");
     for (int i = 0; i < SocketGate.TCP_FULL_EVERY; i++) {
       sensor.poll(OLD);
     }

@@ -1,5 +1,6 @@
-package dev.vigil.sensor.net;
+package dev.vigil.sensor;
 
+import static dev.vigil.sensor.ProcNetSamples.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -10,50 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Lines copied from real tables: the test host's {@code /proc/net/tcp}, busybox containers ({@code nc -l},
- * {@code httpd -p [::1]:9090}, {@code tftp}) and a scratch namespace with 10.1.2.3 and 2001:db8:0:1::a:1 on lo.
- */
+/** The socket-table parser over lines copied from real tables ({@link ProcNetSamples}). */
 class ProcNetParserTest {
-
-  static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
-      + "  timeout inode                                                     ";
-  static final String TCP6_HEADER = "  sl  local_address                         remote_address                     "
-      + "   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
-  /** Host: sshd-like listener on 0.0.0.0:2024. */
-  static final String HOST_LISTEN = "   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000"
-      + "     0        0 563 1 00000000ec7d65f2 100 0 0 10 0                       ";
-  /** Container: busybox {@code nc 127.0.0.1 8080}, the client end. */
-  static final String NC_CLIENT = "   0: 0100007F:80DE 0100007F:1F90 01 00000000:00000000 00:00000000 00000000"
-      + "     0        0 188278 1 0000000082b26f8c 20 0 0 10 -1                    ";
-  /** Container: busybox {@code nc -l -p 8080} (an IPv6 socket) after accepting from 127.0.0.1. */
-  static final String NC_ACCEPTED = "   0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F"
-      + ":80DE 01 00000000:00000000 00:00000000 00000000     0        0 187273 1 0000000025653060 20 0 0 10 -1";
-  /** Container: the same connection in TIME_WAIT (no inode, shorter line). */
-  static final String TIME_WAIT = "   0: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F"
-      + ":9102 06 00000000:00000000 03:0000170B 00000000     0        0 0 3 00000000c8f9eadf";
-  static final String HTTPD_LOOPBACK6 = "   0: 00000000000000000000000001000000:2382 "
-      + "00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 205231 1"
-      + " 00000000de73046a 100 0 0 10 0";
-  static final String GLOBAL6_CLIENT = "   1: B80D0120010000000000000001000A00:B0B6 "
-      + "B80D0120010000000000000001000A00:01BB 01 00000000:00000000 00:00000000 00000000     0        0 210490 2"
-      + " 0000000080e03e06 20 0 0 10 -1";
-  /** Accepted by the kernel, not yet by the process: no inode. */
-  static final String NOT_ACCEPTED = "   1: 0302010A:0050 0302010A:E216 01 00000000:00000000 00:00000000 00000000"
-      + "     0        0 0 1 000000006e2ea275 20 0 0 10 -1                         ";
-  static final String UDP_HEADER = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
-      + "  timeout inode ref pointer drops            ";
-  /** Container: busybox {@code tftp} client, bound but not connected. */
-  static final String UDP_UNCONNECTED = " 8312: 00000000:CF45 00000000:0000 07 00000000:00000000 00:00000000"
-      + " 00000000     0        0 205239 2 00000000b69d7b54 0        ";
-  static final String UDP_CONNECTED = " 2084: 0100007F:14E9 0100007F:0035 01 00000000:00000000 00:00000000 00000000"
-      + "     0        0 208492 2 00000000160fae93 0        ";
-  static final String UDP6_UNCONNECTED = "15279: 00000000000000000000000000000000:AA7C "
-      + "00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 206182 2"
-      + " 000000003d437641 0";
-  static final String UDP6_CONNECTED = " 2085: 00000000000000000000000001000000:14EA "
-      + "00000000000000000000000001000000:0035 01 00000000:00000000 00:00000000 00000000     0        0 208494 2"
-      + " 000000005b4e61f8 0";
 
   @Test
   void tcp_hostListener() {
@@ -151,6 +110,32 @@ class ProcNetParserTest {
   }
 
   @Test
+  void address_hostOrderWords_rfc5952() {
+    assertThat(address("0100007F")).isEqualTo("127.0.0.1");
+    assertThat(address("00000000000000000000000000000000")).isEqualTo("::");
+    assertThat(address("B80D0120000000000000000001000000")).isEqualTo("2001:db8::1");
+    // 2001:db8:0:1:0:0:0:1 -> the longer zero run is compressed
+    assertThat(address("B80D0120010000000000000001000000")).isEqualTo("2001:db8:0:1::1");
+    // fe80::1:0:0:5 with two equal runs: the first is compressed
+    assertThat(address("000080FE000000000000010005000000")).isEqualTo("fe80::1:0:0:5");
+    assertThat(address("0000000000000000FFFF00000100007F")).isEqualTo("127.0.0.1"); // IPv4-mapped
+    assertThat(address("0100007F00")).isNull();
+  }
+
+  @Test
+  void find_decodesOnlyTheLineWithTheInode() {
+    byte[] table = String.join("\n", TCP6_HEADER, NC_ACCEPTED, TIME_WAIT, HTTPD_LOOPBACK6, "")
+        .getBytes(StandardCharsets.US_ASCII);
+    assertThat(ProcNetParser.find(table, table.length, "tcp", 205231)).isEqualTo(new SocketEntry("tcp", "::1", 9090,
+        "::", 0, ProcNetParser.TCP_LISTEN, 0, 205231));
+    assertThat(ProcNetParser.find(table, table.length, "tcp", 187273).remotePort()).isEqualTo(0x80DE);
+    assertThat(ProcNetParser.find(table, table.length, "tcp", 0).state()).isEqualTo(ProcNetParser.TCP_TIME_WAIT);
+    assertThat(ProcNetParser.find(table, table.length, "tcp", 5231)).isNull(); // a suffix of an inode is no match
+    assertThat(ProcNetParser.find(table, table.length, "tcp", 1205231)).isNull();
+    assertThat(ProcNetParser.find(table, table.length - 40, "tcp", 205231)).isNull(); // beyond the length
+  }
+
+  @Test
   void reader_growsItsBufferForLargeTables(@TempDir Path dir) throws Exception {
     StringBuilder s = new StringBuilder(TCP_HEADER).append('\n');
     for (int i = 0; i < 2000; i++) {
@@ -168,6 +153,11 @@ class ProcNetParserTest {
   void reader_readsThisHostsOwnTable() throws Exception {
     List<SocketEntry> out = new ProcNetParser.Reader().readTable(Path.of("/proc/self/net/tcp"), "tcp");
     assertThat(out).allSatisfy(e -> assertThat(e.localIp()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+"));
+  }
+
+  private static String address(String hex) {
+    byte[] b = hex.getBytes(StandardCharsets.US_ASCII);
+    return ProcNetParser.address(b, 0, b.length);
   }
 
   private static byte[] v6(int... groups) {

@@ -1,4 +1,4 @@
-package dev.vigil.sensor.net;
+package dev.vigil.sensor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Decodes the kernel's socket tables {@code /proc/<pid>/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6} (the
- * tables of that process's network namespace). Addresses are printed by the kernel as host-order 32-bit words
- * (one for IPv4, four for IPv6), so on x86 the bytes of each word come reversed. Malformed lines are skipped.
- * The static methods are thread-safe; a {@link Reader} instance reuses its buffer and belongs to one thread.
+ * Decodes the kernel's socket tables {@code /proc/<pid>/net/tcp}, {@code tcp6}, {@code udp}, {@code udp6} (and
+ * {@code raw}, {@code raw6}, which share their layout): the tables of that process's network namespace. One decoder
+ * for the network sensor, which reads whole tables every poll, and the exec reader, which looks one socket up by its
+ * inode ({@link #find}); it works on bytes, without regexes or splitting, because the first is a hot path. Addresses
+ * are printed by the kernel as host-order 32-bit words (one for IPv4, four for IPv6), so on x86 the bytes of each
+ * word come reversed. Malformed lines are skipped. The static methods are thread-safe; a {@link Reader} instance
+ * reuses its buffer and belongs to one thread.
  */
 public final class ProcNetParser {
 
@@ -33,6 +36,13 @@ public final class ProcNetParser {
 
   private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
+  /*
+   * Columns (whitespace-separated): 0 "sl:", 1 local "ADDR:PORT", 2 remote "ADDR:PORT", 3 st, 4 tx:rx queue,
+   * 5 tr:when, 6 retrnsmt, 7 uid, 8 timeout, 9 inode, then protocol-specific extras.
+   */
+  private static final int COLUMNS = 10;
+  private static final int INODE = 9;
+
   private ProcNetParser() {}
 
   /**
@@ -43,16 +53,15 @@ public final class ProcNetParser {
    * @return number of data lines beyond {@code max} that were not decoded
    */
   public static int parse(byte[] data, int length, String l4proto, int max, List<SocketEntry> out) {
+    int[] starts = new int[COLUMNS];
+    int[] ends = new int[COLUMNS];
     int skipped = 0;
     int added = 0;
     int pos = 0;
     while (pos < length) {
-      int end = pos;
-      while (end < length && data[end] != '\n') {
-        end++;
-      }
+      int end = lineEnd(data, pos, length);
       if (added < max) {
-        SocketEntry e = parseLine(data, pos, end, l4proto);
+        SocketEntry e = columns(data, pos, end, starts, ends) ? decode(data, starts, ends, l4proto) : null;
         if (e != null) {
           out.add(e);
           added++;
@@ -68,35 +77,64 @@ public final class ProcNetParser {
   /** Parses one line of a table; null for the header and for anything malformed. */
   public static SocketEntry parseLine(String line, String l4proto) {
     byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
-    return parseLine(b, 0, b.length, l4proto);
+    int[] starts = new int[COLUMNS];
+    int[] ends = new int[COLUMNS];
+    return columns(b, 0, b.length, starts, ends) ? decode(b, starts, ends, l4proto) : null;
   }
 
-  /*
-   * Columns (whitespace-separated): 0 "sl:", 1 local "ADDR:PORT", 2 remote "ADDR:PORT", 3 st, 4 tx:rx queue,
-   * 5 tr:when, 6 retrnsmt, 7 uid, 8 timeout, 9 inode, then protocol-specific extras.
+  /**
+   * The socket with inode {@code inode} in a whole table, or null when the table has none. Only the matching line's
+   * addresses are decoded.
+   *
+   * @param l4proto copied into the entry
    */
-  static SocketEntry parseLine(byte[] b, int from, int to, String l4proto) {
-    int[] starts = new int[10];
-    int[] ends = new int[10];
-    int n = 0;
+  public static SocketEntry find(byte[] data, int length, String l4proto, long inode) {
+    int[] starts = new int[COLUMNS];
+    int[] ends = new int[COLUMNS];
+    int pos = 0;
+    while (pos < length) {
+      int end = lineEnd(data, pos, length);
+      if (columns(data, pos, end, starts, ends) && decimalIs(data, starts[INODE], ends[INODE], inode)) {
+        SocketEntry e = decode(data, starts, ends, l4proto);
+        if (e != null) {
+          return e;
+        }
+      }
+      pos = end + 1;
+    }
+    return null;
+  }
+
+  /** The index of the newline that ends the line starting at {@code pos}, or {@code length}. */
+  private static int lineEnd(byte[] data, int pos, int length) {
+    int end = pos;
+    while (end < length && data[end] != '\n') {
+      end++;
+    }
+    return end;
+  }
+
+  /** Finds the first ten columns of a data line; false for a short line and for the header. */
+  private static boolean columns(byte[] b, int from, int to, int[] starts, int[] ends) {
     int i = from;
-    while (n < 10) {
+    for (int n = 0; n < COLUMNS; n++) {
       while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r')) {
         i++;
       }
       if (i >= to) {
-        return null;
+        return false;
       }
       starts[n] = i;
       while (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
         i++;
       }
       ends[n] = i;
-      n++;
     }
-    if (b[ends[0] - 1] != ':') {
-      return null; // the header ("sl local_address ...")
-    }
+    return b[ends[0] - 1] == ':'; // not the header ("sl local_address ...")
+  }
+
+  /** Decodes the columns of a data line; null when one is malformed. */
+  private static SocketEntry decode(byte[] b, int[] starts, int[] ends, String l4proto) {
     try {
       int lc = colon(b, starts[1], ends[1]);
       int rc = colon(b, starts[2], ends[2]);
@@ -106,7 +144,7 @@ public final class ProcNetParser {
       int remotePort = (int) hex(b, rc + 1, ends[2]);
       int state = (int) hex(b, starts[3], ends[3]);
       int uid = (int) dec(b, starts[7], ends[7]);
-      long inode = dec(b, starts[9], ends[9]);
+      long inode = dec(b, starts[INODE], ends[INODE]);
       if (localIp == null || remoteIp == null || localPort > 0xFFFF || remotePort > 0xFFFF) {
         return null;
       }
@@ -114,6 +152,20 @@ public final class ProcNetParser {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** Whether {@code b[from, to)} is the decimal text of {@code value}, without decoding the line. */
+  private static boolean decimalIs(byte[] b, int from, int to, long value) {
+    long v = value;
+    int i = to - 1;
+    do {
+      if (i < from || b[i] != '0' + (int) (v % 10)) {
+        return false;
+      }
+      v /= 10;
+      i--;
+    } while (v > 0);
+    return i < from;
   }
 
   private static int colon(byte[] b, int from, int to) {

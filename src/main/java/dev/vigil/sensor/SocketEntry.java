@@ -1,4 +1,4 @@
-package dev.vigil.sensor.net;
+package dev.vigil.sensor;
 
 /**
  * One row of a {@code /proc/<pid>/net/{tcp,tcp6,udp,udp6}} table, decoded. Addresses are printable: IPv4 dotted,
