@@ -4,7 +4,8 @@
 #  2) latency from a process start in a container to its alert line being written, over EXECS execs.
 # Usage: sudo scripts/bench-sensors.sh [N=100] [IDLE_SECONDS=300] [EXECS=200]     results: docs/BENCHMARKS.md
 # VIGIL_ARGS adds options to `vigil monitor`, e.g. VIGIL_ARGS="--disable-sensor kernel.cgroup" for the
-# Engine API stats poll instead of the cgroup counters.
+# Engine API stats poll instead of the cgroup counters. The agent runs from bin/vigil, with its default JVM options
+# (VIGIL_JAVA_OPTS replaces them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100}; IDLE=${2:-300}; EXECS=${3:-200}
@@ -17,7 +18,7 @@ echo "starting $N idle containers" >&2
 for i in $(seq 1 "$N"); do docker run -d --name "vigil-bench-idle-$i" --network none vigil-test/busybox:1 sleep 86400 >/dev/null; done
 docker run -d --name vigil-bench-load --network none vigil-test/busybox:1 sleep 86400 >/dev/null
 # shellcheck disable=SC2086 # VIGIL_ARGS is a list of options
-java -XX:+UseSerialGC -jar "$JAR" monitor --alerts-file "$alerts" --no-stdout-alerts --data-dir "$work" \
+bin/vigil monitor --alerts-file "$alerts" --no-stdout-alerts --data-dir "$work" \
   ${VIGIL_ARGS:-} 2>"$work/agent.log" &
 agent=$!
 until grep -q monitoring "$work/agent.log"; do sleep 0.5; done

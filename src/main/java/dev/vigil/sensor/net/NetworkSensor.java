@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@link SensorNotice}, which counts connects refused too fast to ever appear in a table. A container's first poll
  * reports the sockets already there; its counters are reported from zero when it started after the sensor, else
  * from that poll on. The socket tables are read only when the namespace's counters say they changed
- * ({@link SocketGate}); the counter files stay open between polls ({@link KeptFile}). Containers sharing the host's namespace ({@code --network host}) are not attributed (one
+ * ({@link SocketGate}); the counter files stay open between polls ({@link KeptFile}); a namespace where nothing
+ * moved for {@link #IDLE_AFTER} polls is read every {@link #IDLE_EVERY}th poll until something moves. Containers sharing the host's namespace ({@code --network host}) are not attributed (one
  * {@code degraded} notice), those joining another container's ({@code container:<id>}) are left to that one.
  * Polls run on one daemon thread; state per container is dropped when it stops. Thread-safe.
  */
@@ -54,6 +55,14 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   private static final SnmpCounters ZERO = new SnmpCounters(0, 0, 0, 0, 0, 0, 0);
   private static final Logger LOG = LoggerFactory.getLogger(NetworkSensor.class);
 
+  /**
+   * Polls in a row with no counter moving after which a namespace is idle: it is then read only every
+   * {@link #IDLE_EVERY}th poll, until a counter moves (1 minute, then every 3 s, at the default interval). Counters
+   * are cumulative, so an idle namespace's first connects and failures are all counted, up to 2 intervals later.
+   */
+  static final int IDLE_AFTER = 60;
+  /** See {@link #IDLE_AFTER}. */
+  static final int IDLE_EVERY = 3;
   /** Polls between checks that the init process still exists (its kept files would stay readable). */
   static final int LIVENESS_EVERY = 10;
   /** The largest counter file read whole; longer contents are cut (snmp and sockstat are about 1 KB). */
@@ -74,6 +83,8 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     List<SocketEntry> udp = List.of();
     SnmpCounters counters;
     int polls;
+    int quiet; // polls in a row with no counter moving
+    int idleTurn;
 
     ContainerNet(long initPid, String netns, Path proc, KeptFile snmp, KeptFile sockstat, KeptFile sockstat6) {
       this.initPid = initPid;
@@ -84,6 +95,11 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
       this.snmp = snmp;
       this.sockstat = sockstat;
       this.sockstat6 = sockstat6;
+    }
+
+    /** True when this poll is skipped: the namespace is idle and it is not its turn. */
+    boolean skipIdle() {
+      return quiet >= IDLE_AFTER && ++idleTurn % IDLE_EVERY != 0;
     }
 
     @Override
@@ -194,6 +210,9 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     }
     Path pidDir = proc.resolve(Long.toString(c.initPid()));
     ContainerNet st = state.get(id);
+    if (st != null && st.initPid == c.initPid() && st.skipIdle()) {
+      return;
+    }
     if (st != null && (st.initPid != c.initPid() || ++st.polls % LIVENESS_EVERY == 0 && !alive(pidDir, st))) {
       drop(id); // restarted with a new init, or the process is gone (the inventory will say stopped)
       st = null;
@@ -231,6 +250,12 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
       }
       st.udp = udp;
       read = true;
+    }
+    if (st.tcpGate.changed() || st.udpGate.changed()) {
+      st.quiet = 0;
+      st.idleTurn = 0;
+    } else {
+      st.quiet++;
     }
     if (read) {
       sockets.clear();

@@ -25,6 +25,7 @@ final class SocketGate {
   private boolean first = true;
   private long[] last;
   private int sinceRead;
+  private boolean changed = true;
 
   /**
    * @param phase 0 to {@code fullEvery - 1}: how many polls early the first forced read comes
@@ -51,13 +52,19 @@ final class SocketGate {
    * @param signals the counters, null when one was unreadable (forces a read)
    */
   boolean mustRead(long[] signals) {
-    boolean same = signals != null && last != null && Arrays.equals(signals, last) && ++sinceRead < fullEvery;
+    changed = signals == null || last == null || !Arrays.equals(signals, last);
+    boolean same = !changed && ++sinceRead < fullEvery;
     if (!same) {
       sinceRead = first ? phase : 0;
       first = false;
     }
     last = signals;
     return !same;
+  }
+
+  /** Whether the signals of the last {@link #mustRead} differed from the poll before (a forced read is not). */
+  boolean changed() {
+    return changed;
   }
 
   /**

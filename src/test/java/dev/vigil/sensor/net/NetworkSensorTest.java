@@ -112,6 +112,25 @@ class NetworkSensorTest {
   }
 
   @Test
+  void idleNamespace_isReadEveryThirdPoll_countsNothingLess_andWakesUpOnAChange() {
+    proc.tables(INIT, "", "", "", "", 5, 1, 2);
+    for (int i = 0; i <= NetworkSensor.IDLE_AFTER; i++) {
+      sensor.poll(OLD); // the first poll sets the baseline, then IDLE_AFTER polls with nothing moving
+    }
+    proc.tables(INIT, "", "", "", "", 305, 301, 2);
+    sensor.poll(OLD);
+    sensor.poll(OLD);
+    assertThat(of(SensorNotice.class)).as("idle: two polls skipped").isEmpty();
+    sensor.poll(OLD);
+    assertThat(of(SensorNotice.class)).as("its turn: every attempt counted").extracting(SensorNotice::count)
+        .containsExactly(300L);
+    proc.tables(INIT, "", "", "", "", 312, 308, 2);
+    sensor.poll(OLD);
+    assertThat(of(SensorNotice.class)).as("awake again: read at once").extracting(SensorNotice::count)
+        .containsExactly(300L, 7L);
+  }
+
+  @Test
   void containerStartedAfterTheSensor_countersFromZero() {
     proc.tables(INIT, "", "", "", "", 40, 39, 0);
     sensor.poll(NEW);
@@ -179,9 +198,12 @@ class NetworkSensorTest {
     sensor.poll(OLD);
     assertThat(of(NetConnection.class)).extracting(NetConnection::localPort).containsExactly(0x80DE);
     events.clear();
-    // A swap the counters cannot see is found by the forced read.
+    // A swap the counters cannot see is found by the forced read (after the namespace went idle, only every
+    // IDLE_EVERYth poll reads).
     proc.file(INIT, "tcp", ProcNetSamples.TCP_HEADER + "\n" + ProcNetSamples.HOST_LISTEN + "\n");
-    for (int i = 0; i < SocketGate.TCP_FULL_EVERY; i++) {
+    int polls = NetworkSensor.IDLE_AFTER + (SocketGate.TCP_FULL_EVERY - NetworkSensor.IDLE_AFTER)
+        * NetworkSensor.IDLE_EVERY;
+    for (int i = 0; i < polls; i++) {
       sensor.poll(OLD);
     }
     assertThat(of(NetConnection.class)).extracting(NetConnection::localPort).containsExactly(2024);
