@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * (or the next alert of the key) closes it. If repeats were folded, the follow-up is the last repeat with
  * {@code output_fields} {@code vigil.aggregate.count}, {@code vigil.aggregate.first_time} and
  * {@code vigil.aggregate.last_time} and the output suffixed {@code (repeated N times between T1 and T2)}; its
- * time is the last repeat's. The key then stays open for another window, so a continuing flood yields one
+ * time is the last repeat's. A follow-up is a new alert: it has no id of its own here and gets a fresh one where
+ * ids are assigned (the {@link FanOut}), never the id of the repeat it was built from. The key then stays open for another window, so a continuing flood yields one
  * follow-up per window; a window without repeats closes the key and the next alert goes out at once again.
  *
  * <p>Windows are per rule (default 60 s, {@link AggregationOptions}); rules listed as never aggregated pass

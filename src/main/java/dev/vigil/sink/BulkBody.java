@@ -20,7 +20,8 @@ import java.util.Map;
  * index a replayed alert then answers 409 "already exists" instead of rewriting the stored copy. The daily index is
  * chosen by the alert's own time (UTC), so a replay lands in the same index as the first delivery.
  *
- * <p>The document is Falco's JSON ({@code hostname, output, output_fields, priority, rule, source, tags, time}) plus
+ * <p>The document is Falco's JSON ({@code hostname, output, output_fields, priority, rule, source, tags, time,
+ * uuid}, the {@code uuid} being the alert's id as in every other sink, here also the {@code _id}) plus
  * {@code @timestamp} (the alert time, which Kibana and Dashboards pick as the time field), {@code vigil.alert_id},
  * {@code vigil.severity} (0 Emergency .. 7 Debug, for "at least Warning" range queries) and {@code container.id},
  * {@code container.name} and {@code container.image} lifted from the output fields. Output field names have their
@@ -86,6 +87,7 @@ public final class BulkBody {
     }
     g.writeEndArray();
     g.writeStringField("time", time);
+    g.writeStringField("uuid", e.id());
     writeContainer(g, a.outputFields());
     g.writeObjectFieldStart("vigil");
     g.writeStringField("alert_id", e.id());

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Posts each alert to a Slack incoming webhook as a readable message: a one-line summary with an emoji for the
  * priority (also the notification text), and an attachment coloured by priority with the output and the fields
- * people look for first (priority, rule, container, image, process, command line, time). All text that comes from
+ * people look for first (priority, rule, container, image, process, command line, time); the footer names the host
+ * and the alert's id, the one the alerts file, the store and the other sinks show, to look the alert up there. All text that comes from
  * alerts is escaped as Slack requires ({@code &}, {@code <}, {@code >} as entities), so a container cannot
  * mention {@code <!channel>} or forge links; control characters are shown as {@code \xNN}.
  *
@@ -91,7 +92,8 @@ public final class SlackDestination implements Destination {
     field(fields, "Process", text(f.get("proc.name")), true);
     field(fields, "Time", FalcoJson.formatTime(a.time()), true);
     field(fields, "Command line", text(f.get("proc.cmdline")), false);
-    att.put("footer", "vigil" + (a.hostname() != null ? " on " + escape(a.hostname()) : ""));
+    att.put("footer", "vigil" + (a.hostname() != null ? " on " + escape(a.hostname()) : "")
+        + (a.id() != null ? " · alert " + escape(a.id()) : ""));
     att.put("ts", a.time().getEpochSecond());
     return root.toString();
   }

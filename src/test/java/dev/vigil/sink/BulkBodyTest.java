@@ -82,12 +82,13 @@ class BulkBodyTest {
     Alert a = alert(t, "Shell in container", extra);
     JsonNode doc = lines(BulkBody.build(List.of(new Envelope("abc-123", a)),
         OpenSearchConfig.of("http://h:9200"))).get(1);
-    JsonNode falco = MAPPER.readTree(FalcoJson.toJson(a));
+    JsonNode falco = MAPPER.readTree(FalcoJson.toJson(a.withId("abc-123")));
 
-    for (String key : List.of("hostname", "output", "priority", "rule", "source", "tags", "time")) {
+    for (String key : List.of("hostname", "output", "priority", "rule", "source", "tags", "time", "uuid")) {
       assertThat(doc.get(key)).as(key).isEqualTo(falco.get(key));
     }
     assertThat(doc.path("@timestamp").asText()).isEqualTo("2026-11-29T10:11:12.123456789Z");
+    assertThat(doc.path("uuid").asText()).isEqualTo("abc-123"); // the id every sink shows
     assertThat(doc.path("vigil").path("alert_id").asText()).isEqualTo("abc-123");
     assertThat(doc.path("vigil").path("severity").asInt()).isEqualTo(Priority.WARNING.ordinal());
     assertThat(doc.path("container").path("id").asText()).isEqualTo("0123456789ab");
