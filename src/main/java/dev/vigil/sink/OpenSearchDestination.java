@@ -29,9 +29,19 @@ import org.slf4j.LoggerFactory;
  * layer sends the batch again; what was stored then answers 409, and ids this destination already saw settled are
  * left out of the resent body); any other status (a mapping error, say) is counted in
  * {@code vigil.sink.rejected{sink=opensearch}}, logged with the server's reason, and acknowledged, because sending
- * it again would fail the same way forever. Per request: connection failures try the next URL, then fail as
- * retryable, as do timeouts, 429 and 5xx; 401/403 (credentials), 413 (batch too large), a TLS failure and other 4xx
- * fail as not retryable, with a message that says what to fix and never a secret.
+ * it again would fail the same way forever.
+ *
+ * <p>Per request: connection failures try the next URL, then fail as retryable, as do timeouts, 429 and 5xx;
+ * 401/403 (credentials), a TLS failure and other 4xx fail as not retryable, with a message that says what to fix
+ * and never a secret.
+ *
+ * <p>Size: a batch's body is cut into requests of at most {@code max_bulk_bytes} ({@link OpenSearchConfig}; an
+ * alert larger than that alone still goes, alone). HTTP 413 for a request (the server's
+ * {@code http.max_content_length}, or a proxy's limit, is lower) splits it in halves, recursively, and later
+ * requests are kept below the refused size; a single alert refused with 413 is counted in
+ * {@code vigil.sink.rejected{sink=opensearch}}, logged once with its size, and acknowledged, since it can never
+ * pass. Every request settles its own alerts, so when a later request of the same batch fails, or the delivery
+ * layer's timeout cuts a long series of requests short, the retry sends only what is still owed.
  *
  * <p>The index template is installed by the first {@link #deliver} (or an explicit {@link #installTemplate()}), on
  * the delivery thread, so the agent's start never waits for the cluster. While the cluster is unreachable the
@@ -60,6 +70,8 @@ public final class OpenSearchDestination implements Destination {
     }
   };
   private int node;
+  /** The largest body sent: max_bulk_bytes, lowered below any size the server refused with 413. */
+  private long bulkLimit;
   private volatile TemplateState template;
 
   private enum TemplateState { PENDING, INSTALLED, GAVE_UP }
@@ -94,6 +106,7 @@ public final class OpenSearchDestination implements Destination {
       LOG.warn("opensearch: credentials are sent over plain http to {}", cfg.urls());
     }
     template = cfg.installTemplate() ? TemplateState.PENDING : TemplateState.GAVE_UP;
+    bulkLimit = cfg.maxBulkBytes();
   }
 
   @Override
@@ -128,8 +141,47 @@ public final class OpenSearchDestination implements Destination {
     if (owed.isEmpty()) {
       return;
     }
-    HttpResponse<byte[]> resp = send("POST", "/_bulk", BulkBody.build(owed, cfg), "application/x-ndjson");
+    BulkBody.Entries entries = BulkBody.entries(owed, cfg);
+    int from = 0;
+    while (from < owed.size()) {
+      int to = from + 1;
+      while (to < owed.size() && entries.size(from, to + 1) <= bulkLimit) {
+        to++;
+      }
+      bulk(owed, entries, from, to);
+      from = to;
+    }
+  }
+
+  /**
+   * Sends the entries {@code [from, to)} of {@code owed} as one {@code _bulk} request and settles what the server
+   * answered for each. HTTP 413 (the body is larger than the server or a proxy in front of it accepts) splits the
+   * range in halves, each sent the same way, and lowers {@link #bulkLimit} so that later requests are cut before
+   * sending; a single alert refused with 413 can never pass: it is counted as rejected, logged with its size and
+   * settled.
+   */
+  private void bulk(List<Envelope> owed, BulkBody.Entries entries, int from, int to) throws DeliveryException {
+    long size = entries.size(from, to);
+    if (to - from > 1 && size > bulkLimit) { // the limit was lowered while sending this batch
+      int mid = (from + to) >>> 1;
+      bulk(owed, entries, from, mid);
+      bulk(owed, entries, mid, to);
+      return;
+    }
+    HttpResponse<byte[]> resp = send("POST", "/_bulk", entries.bytes(), entries.start(from), (int) size,
+        "application/x-ndjson");
     int status = resp.statusCode();
+    if (status == 413) {
+      lowerBulkLimit(size, to - from);
+      if (to - from == 1) {
+        refuseTooLarge(owed.get(from), size);
+        return;
+      }
+      int mid = (from + to) >>> 1;
+      bulk(owed, entries, from, mid);
+      bulk(owed, entries, mid, to);
+      return;
+    }
     if (status != 200) {
       throw requestFailure("bulk request", status, resp.body());
     }
@@ -139,11 +191,37 @@ public final class OpenSearchDestination implements Destination {
     } catch (IOException e) {
       throw new DeliveryException("opensearch: unreadable bulk response: " + e.getMessage(), true, e);
     }
-    if (parsed.items().size() != owed.size()) {
+    if (parsed.items().size() != to - from) {
       throw new DeliveryException("opensearch: bulk response has " + parsed.items().size() + " items for "
-          + owed.size() + " alerts", true);
+          + (to - from) + " alerts", true);
     }
-    settle(owed, parsed);
+    settle(owed.subList(from, to), parsed);
+  }
+
+  /**
+   * After a 413 for a body of {@code refused} bytes: later bodies are kept to half of that (the size of the halves
+   * sent next), or just below it when the body was a single alert, never below the smallest configurable bound. The
+   * limit only goes down, so it ends at most a factor of two below the server's and no request fails twice for size.
+   */
+  private void lowerBulkLimit(long refused, int alerts) {
+    long lowered = Math.max(OpenSearchConfig.MIN_MAX_BULK_BYTES, alerts > 1 ? refused / 2 : refused - 1);
+    if (lowered < bulkLimit) {
+      bulkLimit = lowered;
+      LOG.warn("opensearch: the server refused a bulk request of {} alerts and {} bytes as too large (HTTP 413); "
+          + "splitting it, and keeping later requests to at most {} bytes (set sinks.opensearch.max_bulk_bytes below "
+          + "the limit of the server or of the proxy in front of it)", alerts, refused, lowered);
+    }
+  }
+
+  /** A single alert the server refuses with 413: it would be refused forever, so it is counted and settled. */
+  private void refuseTooLarge(Envelope e, long bytes) {
+    synchronized (settled) {
+      settled.put(e.id(), Boolean.TRUE);
+    }
+    metrics.counter("vigil.sink.rejected", "sink", name()).increment();
+    LOG.warn("opensearch: alert {} (rule '{}') is {} bytes as a bulk entry, more than the server accepts even on "
+        + "its own (HTTP 413); it is not delivered here and not retried",
+        e.id(), shorten(e.alert().rule()), bytes);
   }
 
   private void settle(List<Envelope> owed, BulkResponse parsed) throws DeliveryException {
@@ -245,13 +323,19 @@ public final class OpenSearchDestination implements Destination {
    */
   private HttpResponse<byte[]> send(String method, String path, byte[] body, String contentType)
       throws DeliveryException {
+    return send(method, path, body, 0, body.length, contentType);
+  }
+
+  /** {@link #send(String, String, byte[], String)} with {@code length} bytes of {@code body} from {@code offset}. */
+  private HttpResponse<byte[]> send(String method, String path, byte[] body, int offset, int length,
+      String contentType) throws DeliveryException {
     List<URI> urls = cfg.urls();
     IOException last = null;
     for (int attempt = 0; attempt < urls.size(); attempt++) {
       URI base = urls.get(node % urls.size());
       HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(base + path)).timeout(cfg.timeout())
           .header("Content-Type", contentType).header("Accept", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(body, offset, length));
       if (authorization != null) {
         rb.header("Authorization", authorization);
       }
@@ -292,7 +376,7 @@ public final class OpenSearchDestination implements Destination {
           + "username/password or api_key", false);
     }
     if (status == 413) {
-      return new DeliveryException(msg + ": the batch is larger than the server accepts; lower max_batch", false);
+      return new DeliveryException(msg + ": the request is larger than the server accepts", false);
     }
     return new DeliveryException(msg, status == 429 || status >= 500);
   }

@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * still queued before it returns, so a stop or restart loses nothing; only a crash loses what was queued and not
  * yet committed (milliseconds of alerts).
  *
- * <p>Rows are keyed by the alert's id, the one the alerts file, stdout and the network sinks show for it. Storing
- * is idempotent on it ({@code INSERT OR IGNORE}): an alert offered again with the same id is stored once. Retention runs at start and every {@link #RETENTION_EVERY} on the writer thread: alerts older than
- * the configured retention are deleted, then the oldest beyond {@code max_rows}; freed pages go back to the file
- * system. Counters: {@code vigil.sink.delivered|dropped|failures{sink=store}}, {@code vigil.store.expired{reason=
- * age|rows}}.
+ * <p>Rows are keyed by the alert's id, the one the alerts file, stdout and the network sinks show for it. Storing is
+ * idempotent on it ({@code INSERT OR IGNORE}): an alert offered again with the same id is stored once. Retention runs
+ * at start and every {@link #RETENTION_EVERY} on the writer thread: alerts older than the configured retention are
+ * deleted, then the oldest beyond {@code max_rows}; freed pages go back to the file system. Counters:
+ * {@code vigil.sink.delivered|dropped|failures{sink=store}}, {@code vigil.store.expired{reason=age|rows}}.
  *
  * <p>Thread-safe: {@link #accept} and {@link #offer} from any thread.
  */

@@ -63,7 +63,7 @@ class BulkBodyTest {
   @Test
   void dataStreamModeTargetsTheStream() throws Exception {
     OpenSearchConfig cfg = OpenSearchConfig.fromYaml("http://h:9200", null, "soc-alerts", true, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
     byte[] body = BulkBody.build(List.of(new Envelope("x", alert(Instant.parse("2026-01-01T00:00:00Z"), "R",
         Map.of()))), cfg);
     assertThat(lines(body).get(0).toString()).isEqualTo("{\"create\":{\"_index\":\"soc-alerts\",\"_id\":\"x\"}}");
