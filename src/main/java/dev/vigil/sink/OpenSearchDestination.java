@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@code vigil.sink.rejected{sink=opensearch}}, logged with the server's reason, and acknowledged, because sending
  * it again would fail the same way forever.
  *
- * <p>Per request: connection failures try the next URL, then fail as retryable, as do timeouts, 429 and 5xx;
- * 401/403 (credentials), a TLS failure and other 4xx fail as not retryable, with a message that says what to fix
- * and never a secret.
+ * <p>Per request: connection failures try the next URL, then fail as retryable, as do timeouts, 408, 429 and 5xx.
+ * 401/403 (credentials or privileges) and a TLS failure are retryable too, with a message that says what to fix and
+ * never a secret: the delivery layer skips a batch that failed as not retryable, and alerts must not be lost to
+ * what an operator fixes (a rotated password, a missing role, a renewed certificate); they wait in the spool, as
+ * for webhooks ({@link HttpPoster}). Other 4xx fail as not retryable.
  *
  * <p>Size: a batch's body is cut into requests of at most {@code max_bulk_bytes} ({@link OpenSearchConfig}; an
  * alert larger than that alone still goes, alone). HTTP 413 for a request (the server's
@@ -44,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * layer's timeout cuts a long series of requests short, the retry sends only what is still owed.
  *
  * <p>The index template is installed by the first {@link #deliver} (or an explicit {@link #installTemplate()}), on
- * the delivery thread, so the agent's start never waits for the cluster. While the cluster is unreachable the
- * installation is retried with each delivery; a refusal that will not change (no privilege for templates, a server
- * older than the composable template API) is logged once and delivery goes on with the server's dynamic mapping.
+ * the delivery thread, so the agent's start never waits for the cluster. While the cluster is unreachable, refuses
+ * the credentials (401) or fails TLS, the installation is retried with each delivery and no alert is sent; a refusal
+ * that will not change (403: no privilege for templates; a server older than the composable template API) is logged
+ * once and delivery goes on with the server's dynamic mapping.
  *
  * <p>Called from one delivery thread ({@link Destination}); {@link #installTemplate()} may be called from another.
  */
@@ -70,6 +73,8 @@ public final class OpenSearchDestination implements Destination {
     }
   };
   private int node;
+  /** Why the last attempt to install the template failed, for the message of a delivery that waits for it. */
+  private volatile String templateProblem = "cluster unreachable";
   /** The largest body sent: max_bulk_bytes, lowered below any size the server refused with 413. */
   private long bulkLimit;
   private volatile TemplateState template;
@@ -127,7 +132,7 @@ public final class OpenSearchDestination implements Destination {
   public void deliver(List<Envelope> batch) throws DeliveryException {
     if (template == TemplateState.PENDING && !installTemplate()) {
       // Not before the template: the first alert of the day would create the index with a dynamic mapping.
-      throw new DeliveryException("opensearch: the index template is not installed yet (cluster unreachable)",
+      throw new DeliveryException("opensearch: the index template is not installed yet (" + templateProblem + ")",
           true);
     }
     List<Envelope> owed = new ArrayList<>(batch.size());
@@ -293,7 +298,8 @@ public final class OpenSearchDestination implements Destination {
         return true;
       }
       DeliveryException e = requestFailure("installing index template '" + name + "'", status, resp.body());
-      if (e.retryable()) {
+      if (e.retryable() && status != 403) { // 403: no privilege for templates, which retrying will not change
+        templateProblem = e.getMessage();
         LOG.info("{}; will try again", e.getMessage());
         return false;
       }
@@ -303,6 +309,7 @@ public final class OpenSearchDestination implements Destination {
       return true;
     } catch (DeliveryException e) {
       if (e.retryable()) {
+        templateProblem = e.getMessage();
         LOG.info("opensearch: cannot install the index template yet: {}", e.getMessage());
         return false;
       }
@@ -345,14 +352,14 @@ public final class OpenSearchDestination implements Destination {
         throw new DeliveryException("opensearch: " + base + " did not answer within " + cfg.timeout(), true, e);
       } catch (SSLException e) {
         throw new DeliveryException("opensearch: TLS with " + base + " failed: " + e.getMessage()
-            + " (check ca_file, or the server's certificate and host name)", false, e);
+            + " (check ca_file, or the server's certificate and host name)", true, e);
       } catch (ConnectException e) {
         last = e;
         node++;
       } catch (IOException e) {
         if (e.getCause() instanceof SSLException ssl) {
           throw new DeliveryException("opensearch: TLS with " + base + " failed: " + ssl.getMessage()
-              + " (check ca_file, or the server's certificate and host name)", false, e);
+              + " (check ca_file, or the server's certificate and host name)", true, e);
         }
         last = e;
         node++;
@@ -372,13 +379,14 @@ public final class OpenSearchDestination implements Destination {
     String msg = "opensearch: " + what + " failed with HTTP " + status + (detail.isEmpty() ? "" : " (" + detail
         + ")");
     if (status == 401 || status == 403) {
+      // Retryable: the alerts wait in the spool until an operator fixes the credentials or the role.
       return new DeliveryException(msg + ": the server refused the credentials or their privileges; check "
-          + "username/password or api_key", false);
+          + "username/password or api_key", true);
     }
     if (status == 413) {
       return new DeliveryException(msg + ": the request is larger than the server accepts", false);
     }
-    return new DeliveryException(msg, status == 429 || status >= 500);
+    return new DeliveryException(msg, status == 408 || status == 429 || status >= 500);
   }
 
   /** {@code type: reason} from an error response, or a cleaned start of the body. */

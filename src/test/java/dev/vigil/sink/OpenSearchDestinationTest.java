@@ -233,11 +233,21 @@ class OpenSearchDestinationTest {
 
     bulk = r -> new Reply(401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"missing authentication\"}"
         + ",\"status\":401}");
+    // retryable: a skipped batch would be lost, and an operator fixes credentials; the alerts wait in the spool
     assertThatThrownBy(() -> d.deliver(batch("x"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("HTTP 401").contains("security_exception").contains("credentials")
           .doesNotContain("hunter2");
     });
+    bulk = r -> new Reply(403, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"no index privilege\"}}");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isTrue());
+    bulk = r -> new Reply(408, "");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isTrue());
+    bulk = r -> new Reply(400, "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"bad\"}}");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isFalse());
     bulk = r -> new Reply(503, "{\"error\":{\"type\":\"cluster_block_exception\",\"reason\":\"no master\"}}");
     assertThatThrownBy(() -> d.deliver(batch("x"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
       assertThat(e.retryable()).isTrue();
@@ -430,6 +440,25 @@ class OpenSearchDestinationTest {
   }
 
   @Test
+  void rejectedCredentialsKeepTheTemplatePending_andNothingIsSentUntilTheyAreFixed() throws Exception {
+    String url = start();
+    template = new Reply(401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate\"}}");
+    OpenSearchDestination d = destination("{url: '" + url + "', username: u, password: wrong}");
+    assertThatThrownBy(() -> d.deliver(batch("a"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.getMessage()).contains("template is not installed yet").contains("HTTP 401")
+          .contains("credentials").doesNotContain("wrong");
+    });
+    assertThat(bulkRequests()).isEmpty();
+
+    template = new Reply(200, "{\"acknowledged\":true}"); // the operator fixed the user on the cluster
+    d.deliver(batch("a"));
+    assertThat(requests).extracting(Request::path)
+        .containsExactly("/_index_template/vigil-alerts", "/_index_template/vigil-alerts", "/_bulk");
+    assertThat(d.templateInstalled()).isTrue();
+  }
+
+  @Test
   void installTemplateFalseNeverTouchesTemplates() throws Exception {
     String url = start();
     OpenSearchDestination d = destination("{url: '" + url + "', install_template: false}");
@@ -496,9 +525,10 @@ class OpenSearchDestinationTest {
     destination("{url: '" + byName + "', insecure: true}").deliver(batch("b"));
     assertThat(bulkRequests()).hasSize(2);
 
+    // retryable: the alerts wait in the spool until the CA file or the certificate is fixed
     OpenSearchDestination strict = destination("{url: '" + url + "', install_template: false}");
     assertThatThrownBy(() -> strict.deliver(batch("c"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("TLS with " + url).contains("ca_file");
     });
     assertThat(bulkRequests()).hasSize(2);
