@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * Writes an {@link Alert} as one line of Falco's JSON output:
- * {@code {"hostname","output","output_fields","priority","rule","source","tags","time"}}. The {@code output}
- * text starts, as Falco's does, with the event's wall-clock time and the priority. Control characters in the
- * output text are shown as {@code \xNN} so that printing an alert cannot drive a terminal; output_fields keep
- * the raw values (JSON-escaped). Thread-safe.
+ * {@code {"hostname","output","output_fields","priority","rule","source","tags","time","uuid"}}, the keys in
+ * Falco's (alphabetical) order. {@code uuid} is the alert's id ({@link Alert#id()}), under the key falcosidekick
+ * uses for it; it is left out when the alert has none yet. The {@code output} text starts, as Falco's does, with
+ * the event's wall-clock time and the priority. Control characters in the output text are shown as {@code \xNN}
+ * so that printing an alert cannot drive a terminal; output_fields keep the raw values (JSON-escaped).
+ * Thread-safe.
  */
 public final class FalcoJson {
 
@@ -50,6 +52,9 @@ public final class FalcoJson {
       }
       g.writeEndArray();
       g.writeStringField("time", TIME.format(alert.time()));
+      if (alert.id() != null) {
+        g.writeStringField("uuid", alert.id());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.alert.Priority;
+import dev.vigil.common.SizeText;
 import dev.vigil.sink.AggregationOptions;
 import dev.vigil.sink.DeliveryOptions;
 import dev.vigil.sink.FsyncPolicy;
@@ -541,8 +542,6 @@ record ConfigFile(
     }
   }
 
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?");
-
   /** {@code 1024}, {@code 512KB}, {@code 256MB}, {@code 1GB} (powers of 1024; KiB/MiB/GiB accepted too). */
   static final class SizeValue extends JsonDeserializer<Long> {
     @Override
@@ -560,37 +559,7 @@ record ConfigFile(
   }
 
   static Long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      return null;
-    }
-    try {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "b" : m.group(2);
-      int shift;
-      switch (unit.charAt(0)) {
-        case 'k':
-          shift = 10;
-          break;
-        case 'm':
-          shift = 20;
-          break;
-        case 'g':
-          shift = 30;
-          break;
-        case 't':
-          shift = 40;
-          break;
-        default:
-          shift = 0;
-      }
-      if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
-        return null;
-      }
-      return n << shift;
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return SizeText.parseOrNull(text);
   }
 
   /** Falco's priority words, any case. */

@@ -24,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * anything: the first alert of a key goes out at once; repeats within the window are counted; when the window
  * closes, one follow-up goes out with the count and the first and last times of the repeats.
  *
- * <p>The key is the rule, the container id and either the output text (by default: only identical alerts fold)
- * or, when the rule has configured key fields, their values (e.g. {@code proc.name}; an empty list folds every
- * alert of the rule in one container). The window starts at the first alert (by the injected {@link Clock}); a scheduler tick
+ * <p>The key is the rule, the container id and either the output text (by default: only identical alerts fold) or,
+ * when the rule has configured key fields, their values (e.g. {@code proc.name}; an empty list folds every alert of
+ * the rule in one container). The window starts at the first alert (by the injected {@link Clock}); a scheduler tick
  * (or the next alert of the key) closes it. If repeats were folded, the follow-up is the last repeat with
  * {@code output_fields} {@code vigil.aggregate.count}, {@code vigil.aggregate.first_time} and
- * {@code vigil.aggregate.last_time} and the output suffixed {@code (repeated N times between T1 and T2)}; its
- * time is the last repeat's. The key then stays open for another window, so a continuing flood yields one
- * follow-up per window; a window without repeats closes the key and the next alert goes out at once again.
+ * {@code vigil.aggregate.last_time} and the output suffixed {@code (repeated N times between T1 and T2)}; its time is
+ * the last repeat's. A follow-up is a new alert: it has no id of its own here and gets a fresh one where ids are
+ * assigned (the {@link FanOut}), never the id of the repeat it was built from. The key then stays open for another
+ * window, so a continuing flood yields one follow-up per window; a window without repeats closes the key and the next
+ * alert goes out at once again.
  *
  * <p>Windows are per rule (default 60 s, {@link AggregationOptions}); rules listed as never aggregated pass
  * untouched. Open keys are bounded: beyond {@code maxKeys} the oldest is closed early (its follow-up sent) and

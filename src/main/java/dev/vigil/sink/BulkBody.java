@@ -20,7 +20,8 @@ import java.util.Map;
  * index a replayed alert then answers 409 "already exists" instead of rewriting the stored copy. The daily index is
  * chosen by the alert's own time (UTC), so a replay lands in the same index as the first delivery.
  *
- * <p>The document is Falco's JSON ({@code hostname, output, output_fields, priority, rule, source, tags, time}) plus
+ * <p>The document is Falco's JSON ({@code hostname, output, output_fields, priority, rule, source, tags, time,
+ * uuid}, the {@code uuid} being the alert's id as in every other sink, here also the {@code _id}) plus
  * {@code @timestamp} (the alert time, which Kibana and Dashboards pick as the time field), {@code vigil.alert_id},
  * {@code vigil.severity} (0 Emergency .. 7 Debug, for "at least Warning" range queries) and {@code container.id},
  * {@code container.name} and {@code container.image} lifted from the output fields. Output field names have their
@@ -35,13 +36,60 @@ public final class BulkBody {
 
   private BulkBody() {}
 
+  /**
+   * A batch's bulk lines, written once: one entry (action line and document line) per envelope, in order, with
+   * where each entry ends, so that any run of consecutive entries is a valid request body on its own. The
+   * destination splits a batch by size, or after HTTP 413, by slicing this instead of writing the JSON again.
+   */
+  public static final class Entries {
+    private final byte[] bytes;
+    private final int[] ends;
+
+    Entries(byte[] bytes, int[] ends) {
+      this.bytes = bytes;
+      this.ends = ends;
+    }
+
+    /** How many entries. */
+    public int count() {
+      return ends.length;
+    }
+
+    /** Where entry {@code i} starts in {@link #bytes()}. */
+    public int start(int i) {
+      return i == 0 ? 0 : ends[i - 1];
+    }
+
+    /** Where entry {@code i} ends (exclusive). */
+    public int end(int i) {
+      return ends[i];
+    }
+
+    /** The bytes of entries {@code from} (inclusive) to {@code to} (exclusive). */
+    public long size(int from, int to) {
+      return to <= from ? 0 : (long) end(to - 1) - start(from);
+    }
+
+    /** Every entry's bytes, back to back; not copied, do not change. */
+    public byte[] bytes() {
+      return bytes;
+    }
+  }
+
   /** The request body for {@code batch}, UTF-8, each line ended by a newline as {@code _bulk} requires. */
   public static byte[] build(List<Envelope> batch, OpenSearchConfig cfg) {
+    return entries(batch, cfg).bytes();
+  }
+
+  /** The request body for {@code batch} with its entries' boundaries (see {@link Entries}). */
+  public static Entries entries(List<Envelope> batch, OpenSearchConfig cfg) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 1024);
+    int[] ends = new int[batch.size()];
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.setRootValueSeparator(null);
       long day = Long.MIN_VALUE;
       String index = null;
+      int i = 0;
       for (Envelope e : batch) {
         long d = Math.floorDiv(e.alert().time().getEpochSecond(), 86_400L);
         if (d != day) { // a batch is nearly always one day: name the index once
@@ -57,11 +105,13 @@ public final class BulkBody {
         g.writeRaw('\n');
         writeDocument(g, e);
         g.writeRaw('\n');
+        g.flush();
+        ends[i++] = out.size();
       }
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
-    return out.toByteArray();
+    return new Entries(out.toByteArray(), ends);
   }
 
   /** One alert's document, as indexed. */
@@ -86,6 +136,7 @@ public final class BulkBody {
     }
     g.writeEndArray();
     g.writeStringField("time", time);
+    g.writeStringField("uuid", e.id());
     writeContainer(g, a.outputFields());
     g.writeObjectFieldStart("vigil");
     g.writeStringField("alert_id", e.id());

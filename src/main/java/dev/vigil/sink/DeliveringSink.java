@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -43,16 +42,17 @@ import org.slf4j.LoggerFactory;
  *                            counted drop)        fsync policy)      retry with back-off, then ack)
  * </pre>
  *
- * <p>{@link #accept} filters by minimum priority, gives the alert its idempotency id (a random UUID, kept with it
- * through retries, restarts and replays) and offers it to a bounded in-memory queue: it never waits for the disk or
- * the network. The queue only holds what the spool writer has not yet written, normally a handful; it fills only
- * when the disk stalls, and then alerts are dropped and counted ({@code vigil.sink.dropped}). The spool writer
- * appends to the {@link Spool}; the delivery thread reads batches from it, calls the destination (each call bounded
- * by the timeout, enforced here whatever the destination does), and acknowledges the batch in the spool only after
- * the destination did. Retryable failures are retried with exponential back-off and jitter (or the destination's
- * {@code Retry-After}, a {@link RetryAfter} cause) until they succeed; a non-retryable failure is logged without secrets, counted
- * ({@code vigil.sink.failed}) and skipped. Whatever is in the spool at start (a previous run's outage, crash or
- * restart) is delivered before anything new.
+ * <p>{@link #accept} filters by minimum priority, wraps the alert in an {@link Envelope} under the alert's own id
+ * (the one every sink shows; a fresh one for an alert without, as when this sink is used on its own), which is its
+ * idempotency id, kept with it through retries, restarts and replays, and offers it to a bounded in-memory queue: it
+ * never waits for the disk or the network. The queue only holds what the spool writer has not yet written, normally a
+ * handful; it fills only when the disk stalls, and then alerts are dropped and counted ({@code vigil.sink.dropped}).
+ * The spool writer appends to the {@link Spool}; the delivery thread reads batches from it, calls the destination
+ * (each call bounded by the timeout, enforced here whatever the destination does), and acknowledges the batch in the
+ * spool only after the destination did. Retryable failures are retried with exponential back-off and jitter (or the
+ * destination's {@code Retry-After}, a {@link RetryAfter} cause) until they succeed; a non-retryable failure is
+ * logged without secrets, counted ({@code vigil.sink.failed}) and skipped. Whatever is in the spool at start (a
+ * previous run's outage, crash or restart) is delivered before anything new.
  *
  * <p>When the spool passes 80 % of its bound, one "Alert spool filling" alert (priority Error, source
  * {@code vigil}) is sent through {@link #setAlertPath the normal alert path}, so other sinks report that this one
@@ -188,7 +188,7 @@ public final class DeliveringSink implements AlertSink, AutoCloseable {
       dropped.increment();
       return;
     }
-    if (!queue.offer(new Envelope(UUID.randomUUID().toString(), alert))) {
+    if (!queue.offer(Envelope.of(alert))) {
       dropped.increment();
     }
   }

@@ -2,9 +2,10 @@ package dev.vigil.sink;
 
 /**
  * A destination did not acknowledge a batch. {@link #retryable()} says whether trying the same batch again can
- * succeed (a refused connection, a timeout, HTTP 429 or 5xx) or cannot (HTTP 400 for this payload, a rejected
- * credential: the delivery layer then counts the batch as failed and, for credentials, keeps retrying slowly
- * rather than dropping, since an operator can fix them). The message never contains secrets such as webhook URLs.
+ * succeed (a refused connection, a timeout, HTTP 429 or 5xx) or cannot (HTTP 400 for this payload: the delivery
+ * layer then counts the batch as failed and skips it, so not retryable means dropped). Failures an operator can fix
+ * without the payload changing (a rejected credential, a certificate) are retryable, so the alerts wait in the
+ * spool rather than being dropped. The message never contains secrets such as webhook URLs.
  */
 public final class DeliveryException extends Exception {
 

@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
 /**
  * The composable index template ({@code PUT _index_template/<index>}) that maps Vigil's alert documents, so that
  * Kibana and OpenSearch Dashboards can filter, aggregate and chart them with no mapping work: {@code @timestamp}
- * and {@code time} are dates, rule, priority, source, hostname, tags and the container's id, name and image are
- * keywords, {@code output} is text with a keyword sub-field, output fields are keywords (strings), longs or
- * doubles, with command lines and log lines as text. The settings and mappings live in
+ * and {@code time} are dates, rule, priority, source, hostname, tags, the alert id ({@code uuid}) and the
+ * container's id, name and image are keywords, {@code output} is text with a keyword sub-field, output fields are
+ * keywords (strings), longs or doubles, with command lines and log lines as text. The settings and mappings live in
  * {@code opensearch-template.json} next to this class; documented in {@code docs/OPENSEARCH.md}.
  *
  * <p>Uses only what Elasticsearch 7.8+ / 8.x and OpenSearch 1.x-3.x all accept: the composable template API,
@@ -21,7 +21,7 @@ import java.io.UncheckedIOException;
 public final class IndexTemplate {
 
   /** Raised whenever the template changes, so that an installed copy can be recognised. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Above Elasticsearch's built-in templates (100) so ours wins for our own pattern. */
   static final int PRIORITY = 200;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.ConfigBinding;
 import dev.vigil.common.DurationText;
+import dev.vigil.common.SizeText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import java.util.stream.Collectors;
  *     insecure: false                      # UNSAFE: trusts any certificate and host name
  *     timeout: 10s
  *     max_batch: 500
+ *     max_bulk_bytes: 5MB                  # a batch's _bulk body is split to stay below this
  *     min_priority: debug
  *     install_template: true
  * }</pre>
@@ -47,17 +49,23 @@ import java.util.stream.Collectors;
  * @param insecure trust every certificate and host name (testing only)
  * @param timeout connect and whole-request timeout of each HTTP call
  * @param maxBatch alerts per {@code _bulk} request
+ * @param maxBulkBytes the largest {@code _bulk} body sent: a batch whose body would be larger goes out in several
+ *     requests (an alert larger than this on its own is still sent, alone); below the server's
+ *     {@code http.max_content_length} (100 MB by default) and any proxy's limit (nginx: 1 MB by default)
  * @param minPriority least severe priority delivered (the delivery layer applies it)
  * @param installTemplate whether the destination installs its index template (off when an operator manages it)
  */
 public record OpenSearchConfig(
     List<URI> urls, String index, boolean dataStream, String username, String password, String apiKey,
-    Path caFile, boolean insecure, Duration timeout, int maxBatch, Priority minPriority,
+    Path caFile, boolean insecure, Duration timeout, int maxBatch, long maxBulkBytes, Priority minPriority,
     boolean installTemplate) {
 
   public static final String DEFAULT_INDEX = "vigil-alerts";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_BATCH = 500;
+  public static final long DEFAULT_MAX_BULK_BYTES = 5L << 20;
+  static final long MIN_MAX_BULK_BYTES = 64L << 10;
+  static final long MAX_MAX_BULK_BYTES = 1L << 30;
   private static final String SECTION = "sinks.opensearch";
   private static final String INDEX_FORBIDDEN = "\\/*?\"<>| ,#:";
 
@@ -88,12 +96,16 @@ public record OpenSearchConfig(
     if (maxBatch < 1 || maxBatch > 10_000) {
       throw new IllegalArgumentException(SECTION + ".max_batch must be between 1 and 10000, not " + maxBatch);
     }
+    if (maxBulkBytes < MIN_MAX_BULK_BYTES || maxBulkBytes > MAX_MAX_BULK_BYTES) {
+      throw new IllegalArgumentException(SECTION + ".max_bulk_bytes must be between 64KB and 1GB, not "
+          + maxBulkBytes);
+    }
     minPriority = minPriority == null ? Priority.DEBUG : minPriority;
   }
 
   /** A configuration for one URL with every other setting at its default. */
   public static OpenSearchConfig of(String url) {
-    return fromYaml(url, null, null, null, null, null, null, null, null, null, null, null, null);
+    return fromYaml(url, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Jackson's way in: snake_case keys, {@code url} or {@code urls}, durations as {@code 10s}. */
@@ -110,6 +122,7 @@ public record OpenSearchConfig(
       @JsonProperty("insecure") Boolean insecure,
       @JsonProperty("timeout") @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout,
       @JsonProperty("max_batch") Integer maxBatch,
+      @JsonProperty("max_bulk_bytes") @JsonDeserialize(using = SizeText.Deserializer.class) Long maxBulkBytes,
       @JsonProperty("min_priority") String minPriority,
       @JsonProperty("install_template") Boolean installTemplate) {
     if (url != null && urls != null) {
@@ -128,7 +141,8 @@ public record OpenSearchConfig(
     }
     return new OpenSearchConfig(parsed, index, Boolean.TRUE.equals(dataStream), username, password, apiKey,
         caFile == null ? null : Path.of(caFile), Boolean.TRUE.equals(insecure), timeout,
-        maxBatch == null ? DEFAULT_MAX_BATCH : maxBatch, min, installTemplate == null || installTemplate);
+        maxBatch == null ? DEFAULT_MAX_BATCH : maxBatch, maxBulkBytes == null ? DEFAULT_MAX_BULK_BYTES : maxBulkBytes,
+        min, installTemplate == null || installTemplate);
   }
 
   /**
@@ -155,8 +169,8 @@ public record OpenSearchConfig(
     return "OpenSearchConfig[urls=" + urls + ", index=" + index + ", dataStream=" + dataStream + ", username="
         + username + ", password=" + (password == null ? "null" : "***") + ", apiKey="
         + (apiKey == null ? "null" : "***") + ", caFile=" + caFile + ", insecure=" + insecure + ", timeout="
-        + timeout + ", maxBatch=" + maxBatch + ", minPriority=" + minPriority + ", installTemplate="
-        + installTemplate + "]";
+        + timeout + ", maxBatch=" + maxBatch + ", maxBulkBytes=" + maxBulkBytes + ", minPriority=" + minPriority
+        + ", installTemplate=" + installTemplate + "]";
   }
 
   private static URI parseUrl(String text) {

@@ -15,16 +15,18 @@ import java.util.Map;
 
 /**
  * Posts each alert to a Slack incoming webhook as a readable message: a one-line summary with an emoji for the
- * priority (also the notification text), and an attachment coloured by priority with the output and the fields
- * people look for first (priority, rule, container, image, process, command line, time). All text that comes from
- * alerts is escaped as Slack requires ({@code &}, {@code <}, {@code >} as entities), so a container cannot
+ * priority (also the notification text), and an attachment coloured by priority with the output and the fields people
+ * look for first (priority, rule, container, image, process, command line, time); the footer names the host and the
+ * alert's id, the one the alerts file, the store and the other sinks show, to look the alert up there. All text that
+ * comes from alerts is escaped as Slack requires ({@code &}, {@code <}, {@code >} as entities), so a container cannot
  * mention {@code <!channel>} or forge links; control characters are shown as {@code \xNN}.
  *
  * <p>The webhook URL is a secret (whoever has it can post to the channel): it is held only in memory, and this
  * destination's name, {@link #toString()} and every error message show {@code slack} and the host only.
  * HTTP 429 is retried after Slack's {@code Retry-After}; 5xx, timeouts and refused connections are retried; 401 and
  * 403 (revoked or wrong URL) are retried until an operator fixes them; other 4xx (e.g. {@code invalid_payload},
- * {@code channel_is_archived} as 404/410) are final for that alert. One alert per request.
+ * {@code channel_is_archived} as 404/410, or 413 for a message too large) are final for that alert: counted in
+ * {@code vigil.sink.failed{sink=slack}}, logged and acknowledged by the delivery layer. One alert per request.
  */
 public final class SlackDestination implements Destination {
 
@@ -91,7 +93,8 @@ public final class SlackDestination implements Destination {
     field(fields, "Process", text(f.get("proc.name")), true);
     field(fields, "Time", FalcoJson.formatTime(a.time()), true);
     field(fields, "Command line", text(f.get("proc.cmdline")), false);
-    att.put("footer", "vigil" + (a.hostname() != null ? " on " + escape(a.hostname()) : ""));
+    att.put("footer", "vigil" + (a.hostname() != null ? " on " + escape(a.hostname()) : "")
+        + (a.id() != null ? " · alert " + escape(a.id()) : ""));
     att.put("ts", a.time().getEpochSecond());
     return root.toString();
   }

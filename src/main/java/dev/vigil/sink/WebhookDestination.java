@@ -28,7 +28,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p>TLS uses the JDK's trust store, or only the certificates of a configured CA file. Failures are classified by
  * {@link HttpPoster}; messages and {@link #toString()} show the name and host, never the URL's path, query or
- * header values.
+ * header values. There is no batch to split: HTTP 413 (the receiver's body limit is below this one alert) is final
+ * for that alert like any other 4xx but 401, 403, 408 and 429; the delivery layer counts it in
+ * {@code vigil.sink.failed{sink=webhook:NAME}}, logs it and acknowledges it, since sending it again cannot pass.
  */
 public final class WebhookDestination implements Destination {
 

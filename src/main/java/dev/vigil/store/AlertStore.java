@@ -1,6 +1,7 @@
 package dev.vigil.store;
 
 import dev.vigil.alert.Alert;
+import dev.vigil.alert.AlertIds;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Metrics;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * still queued before it returns, so a stop or restart loses nothing; only a crash loses what was queued and not
  * yet committed (milliseconds of alerts).
  *
- * <p>Storing is idempotent on the alert id ({@code INSERT OR IGNORE}): an alert offered again with the same id is
- * stored once. Retention runs at start and every {@link #RETENTION_EVERY} on the writer thread: alerts older than
- * the configured retention are deleted, then the oldest beyond {@code max_rows}; freed pages go back to the file
- * system. Counters: {@code vigil.sink.delivered|dropped|failures{sink=store}}, {@code vigil.store.expired{reason=
- * age|rows}}.
+ * <p>Rows are keyed by the alert's id, the one the alerts file, stdout and the network sinks show for it. Storing is
+ * idempotent on it ({@code INSERT OR IGNORE}): an alert offered again with the same id is stored once. Retention runs
+ * at start and every {@link #RETENTION_EVERY} on the writer thread: alerts older than the configured retention are
+ * deleted, then the oldest beyond {@code max_rows}; freed pages go back to the file system. Counters:
+ * {@code vigil.sink.delivered|dropped|failures{sink=store}}, {@code vigil.store.expired{reason=age|rows}}.
  *
  * <p>Thread-safe: {@link #accept} and {@link #offer} from any thread.
  */
@@ -126,15 +126,17 @@ public final class AlertStore implements AlertSink, AutoCloseable {
     return file;
   }
 
-  /** Queues the alert under a new random id. */
+  /**
+   * Queues the alert under its id ({@link Alert#id()}, which the alerts file and every network sink show too), or
+   * under a fresh one from {@link AlertIds} when it has none (the store used on its own).
+   */
   @Override
   public void accept(Alert alert) {
-    offer(UUID.randomUUID().toString(), alert);
+    offer(alert.id() != null ? alert.id() : AlertIds.next(), alert);
   }
 
   /**
-   * Queues an alert under the caller's id (the delivery layer's idempotency id, so the stored alert and the copies
-   * sent elsewhere share it). Never blocks.
+   * Queues an alert under the caller's id. Never blocks.
    *
    * @return false when the alert was dropped (queue full, or the store is closing); the drop is counted
    */

@@ -203,7 +203,7 @@ final class Schema {
       List<String> tags = JSON.readValue(rs.getString(8), TAGS);
       Alert a = new Alert(Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)),
           rs.getString(4), ps[Math.max(0, Math.min(p, ps.length - 1))], rs.getString(7), rs.getString(5), tags,
-          rs.getString(6), fields);
+          rs.getString(6), fields, rs.getString(1));
       return new StoredAlert(rs.getString(1), a);
     } catch (JsonProcessingException e) {
       throw new SQLException("alert " + rs.getString(1) + " has unreadable JSON: " + e.getOriginalMessage(), e);

@@ -47,6 +47,15 @@ class FalcoJsonTest {
   }
 
   @Test
+  void toJson_anAlertWithItsId_addsUuidLast_inFalcosKeyOrder() throws Exception {
+    String id = "0b5d1c2e-7f3a-8c4d-9e5f-00000000002a";
+    JsonNode n = parse(FalcoJson.toJson(alert("text", Map.of("a", "b")).withId(id)));
+    assertThat(keys(n)).containsExactly(
+        "hostname", "output", "output_fields", "priority", "rule", "source", "tags", "time", "uuid");
+    assertThat(n.get("uuid").asText()).isEqualTo(id);
+  }
+
+  @Test
   void toJson_topLevelValues_areTheAlertsValues() throws Exception {
     JsonNode n = parse(FalcoJson.toJson(alert("text", Map.of("a", "b"))));
     assertThat(n.get("hostname").asText()).isEqualTo("host-1");

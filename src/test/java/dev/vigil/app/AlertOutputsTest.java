@@ -14,6 +14,9 @@ import dev.vigil.sink.DeliveryOptions;
 import dev.vigil.sink.Destination;
 import dev.vigil.sink.Envelope;
 import dev.vigil.sink.FileSink;
+import dev.vigil.store.AlertQuery;
+import dev.vigil.store.AlertReader;
+import dev.vigil.store.StoredAlert;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -43,12 +46,15 @@ class AlertOutputsTest {
 
   private HttpServer server;
   private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+  private final List<String> receivedIds = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void receiver() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", ex -> {
-      received.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+      JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+      receivedIds.add(String.valueOf(ex.getRequestHeaders().getFirst("X-Vigil-Alert-Id")));
+      received.add(body);
       ex.sendResponseHeaders(204, -1);
       ex.close();
     });
@@ -123,6 +129,93 @@ class AlertOutputsTest {
     assertThat(received).hasSize(7);
     assertThat(received).extracting(j -> j.path("rule").asText()).doesNotContain("Quiet");
     assertThat(extraGot).hasSize(8);
+  }
+
+  @Test
+  void everySinkShowsTheSameIdForAnAlert_andAnAggregationSummaryHasItsOwn() throws Exception {
+    Path alerts = dir.resolve("alerts.jsonl");
+    Path data = dir.resolve("data");
+    String yaml = String.join("\n",
+        "aggregation: {window: 60s}",
+        "sinks:",
+        "  stdout: {enabled: false}",
+        "  file: {path: " + alerts + "}",
+        "  webhooks:",
+        "    - {name: w, url: \"http://127.0.0.1:" + server.getAddress().getPort() + "/\"}",
+        "");
+    ConfigFile cfg = ConfigFile.parse("t.yaml", yaml, n -> null);
+    List<Envelope> recorded = new CopyOnWriteArrayList<>();
+    Destination recording = new Destination() {
+      @Override
+      public String name() {
+        return "recording";
+      }
+
+      @Override
+      public int maxBatch() {
+        return 10;
+      }
+
+      @Override
+      public void deliver(List<Envelope> batch) {
+        recorded.addAll(batch);
+      }
+    };
+    Metrics metrics = Metrics.inMemory();
+    AlertOutputs out = AlertOutputs.open(cfg, data, "h", metrics, Clock.systemUTC(), new FileSink(alerts, metrics),
+        List.of(new AlertOutputs.Extra(recording, DeliveryOptions.defaults())));
+    out.start();
+    for (int i = 0; i < 3; i++) {
+      out.head().accept(alert("Shell", Priority.WARNING, "sh")); // the first goes out, two are folded
+    }
+    out.head().accept(alert("Other", Priority.ERROR, "x"));
+    await(() -> recorded.size() >= 2 && received.size() >= 2);
+    out.close(Duration.ofSeconds(5)); // sends the summary of the two folded "Shell" alerts
+
+    // the alerts file: three alerts (first Shell, Other, the Shell summary), each with a distinct uuid
+    Map<String, JsonNode> byId = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(alerts)) {
+      JsonNode n = JSON.readTree(line);
+      assertThat(n.path("uuid").asText())
+          .matches("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+      byId.put(n.path("uuid").asText(), n);
+    }
+    assertThat(byId).hasSize(3);
+    List<JsonNode> shells = byId.values().stream().filter(n -> n.path("rule").asText().equals("Shell")).toList();
+    assertThat(shells).hasSize(2);
+    assertThat(shells.get(1).path("output_fields").path("vigil.aggregate.count").asLong()).isEqualTo(2);
+    assertThat(shells.get(0).path("uuid").asText()).isNotEqualTo(shells.get(1).path("uuid").asText());
+
+    // the store: the same three ids, each with the same alert
+    try (AlertReader reader = AlertReader.open(data.resolve("alerts.db"))) {
+      List<StoredAlert> stored = reader.find(AlertQuery.latest(100));
+      assertThat(stored).extracting(StoredAlert::id)
+          .containsExactlyInAnyOrderElementsOf(byId.keySet());
+      for (StoredAlert s : stored) {
+        assertThat(s.alert().id()).isEqualTo(s.id());
+        String fileOutput = byId.get(s.id()).path("output").asText(); // "<clock>: <Priority> <output>"
+        assertThat(fileOutput).endsWith(": " + s.alert().priority().label() + " " + s.alert().output());
+      }
+    }
+
+    // a network destination behind its spool: the envelope id and the alert inside it are the same id
+    await(() -> recorded.size() >= 3);
+    assertThat(recorded).hasSize(3);
+    for (Envelope e : recorded) {
+      assertThat(e.alert().id()).isEqualTo(e.id());
+      assertThat(byId.get(e.id())).as(e.id()).isNotNull();
+      assertThat(byId.get(e.id()).path("rule").asText()).isEqualTo(e.alert().rule());
+      assertThat(byId.get(e.id()).path("output_fields").path("vigil.aggregate.count").isMissingNode())
+          .isEqualTo(!e.alert().outputFields().containsKey("vigil.aggregate.count"));
+    }
+
+    // the webhook: its body's uuid and its id header
+    await(() -> received.size() >= 3);
+    assertThat(received).extracting(j -> j.path("uuid").asText())
+        .containsExactlyInAnyOrderElementsOf(byId.keySet());
+    for (int i = 0; i < received.size(); i++) {
+      assertThat(receivedIds.get(i)).isEqualTo(received.get(i).path("uuid").asText());
+    }
   }
 
   @Test

@@ -54,16 +54,19 @@ class AlertsCommandTest {
   }
 
   private List<Alert> seed() throws Exception {
-    List<Alert> alerts = List.of(
+    List<Alert> made = List.of(
         alert(NOW.minusSeconds(7200), "Old rule", Priority.NOTICE, "web", "two hours ago"),
         alert(NOW.minusSeconds(1800), "Shell in container", Priority.WARNING, "web", "shell \u001b[2Jin web"),
         alert(NOW.minusSeconds(600), "Reverse shell", Priority.CRITICAL, "db", "reverse shell " + "x".repeat(300)),
         alert(NOW.minusSeconds(60), "Shell in container", Priority.WARNING, "db", "shell in db"));
+    List<Alert> alerts = new java.util.ArrayList<>();
+    for (Alert a : made) {
+      alerts.add(a.withId("id-" + alerts.size())); // as the agent's alert path hands them over
+    }
     try (AlertStore s = AlertStore.open(dataDir.resolve("alerts.db"), StoreConfig.defaults(), Metrics.inMemory(),
         Clock.fixed(NOW, ZoneOffset.UTC))) {
-      int i = 0;
       for (Alert a : alerts) {
-        s.offer("id-" + i++, a);
+        s.accept(a);
       }
     }
     return alerts;
@@ -96,6 +99,7 @@ class AlertsCommandTest {
       assertThat(lines.get(i)).isEqualTo(FalcoJson.toJson(alerts.get(i)));
       JsonNode n = MAPPER.readTree(lines.get(i));
       assertThat(n.has("output_fields")).isTrue();
+      assertThat(n.path("uuid").asText()).isEqualTo("id-" + i); // the id the alert was stored under
     }
   }
 

@@ -139,7 +139,8 @@ class AlertDeliveryIT {
         if (!signatureValid(body, sig)) {
           badSignatures.add(String.valueOf(sig));
         }
-        if (!falcosidekickAccepts(json) || !"it".equals(ex.getRequestHeaders().getFirst("X-Test"))) {
+        if (!falcosidekickAccepts(json) || !"it".equals(ex.getRequestHeaders().getFirst("X-Test"))
+            || !json.path("uuid").asText().equals(id)) { // one id per alert: the body's uuid is the header's
           badShapes.add(json.toString());
         }
         webhookAlerts.add(json);

@@ -23,7 +23,7 @@ class MonitorAlertsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Set<String> FALCO_KEYS =
-      Set.of("hostname", "output", "output_fields", "priority", "rule", "source", "tags", "time");
+      Set.of("hostname", "output", "output_fields", "priority", "rule", "source", "tags", "time", "uuid");
   private static final Set<String> PRIORITIES = Set.of("Emergency", "Alert", "Critical", "Error", "Warning",
       "Notice", "Informational", "Debug");
   /** A server that answers slowly, so wget lives long enough for the polling process sensor. */
@@ -171,5 +171,6 @@ class MonitorAlertsIT {
     assertThat(a.path("output_fields").isObject()).isTrue();
     assertThat(a.path("output_fields").path("container.id").asText()).hasSize(12);
     assertThat(a.path("hostname").asText()).isNotBlank();
+    assertThat(a.path("uuid").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   }
 }

@@ -111,6 +111,7 @@ class OpenSearchSinkIT {
       JsonNode doc = os.get("/vigil-it-daily-" + (e.alert().time().toString().startsWith("2026-11-28")
           ? "2026.11.28" : "2026.11.29") + "/_doc/" + e.id());
       assertThat(doc.path("_source").path("vigil").path("alert_id").asText()).isEqualTo(e.id());
+      assertThat(doc.path("_source").path("uuid").asText()).isEqualTo(e.id());
       assertThat(doc.path("_source").path("rule").asText()).isEqualTo(e.alert().rule());
     }
 
@@ -136,7 +137,7 @@ class OpenSearchSinkIT {
         .path("mappings").path("properties");
     assertThat(type(props, "@timestamp")).isEqualTo("date");
     assertThat(type(props, "time")).isEqualTo("date");
-    for (String kw : List.of("rule", "priority", "source", "hostname", "tags", "container.id", "container.name",
+    for (String kw : List.of("rule", "priority", "source", "hostname", "tags", "uuid", "container.id", "container.name",
         "container.image", "vigil.alert_id", "output_fields.container_id", "output_fields.container_name",
         "output_fields.container_image", "output_fields.container_image_repository", "output_fields.evt_type",
         "output_fields.container_label[com_docker_compose_service]")) {

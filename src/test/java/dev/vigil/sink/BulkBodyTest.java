@@ -63,7 +63,7 @@ class BulkBodyTest {
   @Test
   void dataStreamModeTargetsTheStream() throws Exception {
     OpenSearchConfig cfg = OpenSearchConfig.fromYaml("http://h:9200", null, "soc-alerts", true, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
     byte[] body = BulkBody.build(List.of(new Envelope("x", alert(Instant.parse("2026-01-01T00:00:00Z"), "R",
         Map.of()))), cfg);
     assertThat(lines(body).get(0).toString()).isEqualTo("{\"create\":{\"_index\":\"soc-alerts\",\"_id\":\"x\"}}");
@@ -82,12 +82,13 @@ class BulkBodyTest {
     Alert a = alert(t, "Shell in container", extra);
     JsonNode doc = lines(BulkBody.build(List.of(new Envelope("abc-123", a)),
         OpenSearchConfig.of("http://h:9200"))).get(1);
-    JsonNode falco = MAPPER.readTree(FalcoJson.toJson(a));
+    JsonNode falco = MAPPER.readTree(FalcoJson.toJson(a.withId("abc-123")));
 
-    for (String key : List.of("hostname", "output", "priority", "rule", "source", "tags", "time")) {
+    for (String key : List.of("hostname", "output", "priority", "rule", "source", "tags", "time", "uuid")) {
       assertThat(doc.get(key)).as(key).isEqualTo(falco.get(key));
     }
     assertThat(doc.path("@timestamp").asText()).isEqualTo("2026-11-29T10:11:12.123456789Z");
+    assertThat(doc.path("uuid").asText()).isEqualTo("abc-123"); // the id every sink shows
     assertThat(doc.path("vigil").path("alert_id").asText()).isEqualTo("abc-123");
     assertThat(doc.path("vigil").path("severity").asInt()).isEqualTo(Priority.WARNING.ordinal());
     assertThat(doc.path("container").path("id").asText()).isEqualTo("0123456789ab");

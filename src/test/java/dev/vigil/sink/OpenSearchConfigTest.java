@@ -27,6 +27,7 @@ class OpenSearchConfigTest {
     assertThat(c.dataStream()).isFalse();
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxBatch()).isEqualTo(500);
+    assertThat(c.maxBulkBytes()).isEqualTo(5L << 20);
     assertThat(c.minPriority()).isEqualTo(Priority.DEBUG);
     assertThat(c.installTemplate()).isTrue();
     assertThat(c.target(LocalDate.of(2026, 1, 2))).isEqualTo("vigil-alerts-2026.01.02");
@@ -43,6 +44,7 @@ class OpenSearchConfigTest {
         ca_file: /etc/vigil/ca.pem
         timeout: 2500ms
         max_batch: 200
+        max_bulk_bytes: 512KB
         min_priority: warning
         install_template: false
         """));
@@ -55,6 +57,9 @@ class OpenSearchConfigTest {
     assertThat(c.caFile()).isEqualTo(Path.of("/etc/vigil/ca.pem"));
     assertThat(c.timeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(c.maxBatch()).isEqualTo(200);
+    assertThat(c.maxBulkBytes()).isEqualTo(512 * 1024);
+    assertThat(OpenSearchConfig.bind(yaml("{url: 'http://h', max_bulk_bytes: 1048576}")).maxBulkBytes())
+        .isEqualTo(1 << 20);
     assertThat(c.minPriority()).isEqualTo(Priority.WARNING);
     assertThat(c.installTemplate()).isFalse();
   }
@@ -85,6 +90,10 @@ class OpenSearchConfigTest {
         new String[] {"{url: 'http://h', timeout: 10x}", "sinks.opensearch.timeout: '10x' is not a duration"},
         new String[] {"{url: 'http://h', timeout: 1h}", "sinks.opensearch.timeout must be between 100ms and 5m"},
         new String[] {"{url: 'http://h', max_batch: 0}", "sinks.opensearch.max_batch must be between 1 and 10000"},
+        new String[] {"{url: 'http://h', max_bulk_bytes: 1KB}",
+            "sinks.opensearch.max_bulk_bytes must be between 64KB and 1GB, not 1024"},
+        new String[] {"{url: 'http://h', max_bulk_bytes: lots}",
+            "sinks.opensearch.max_bulk_bytes: 'lots' is not a size"},
         new String[] {"{url: 'http://h', min_priority: loud}", "sinks.opensearch.min_priority: unknown priority"},
         new String[] {"{url: 'http://h', data_stream: maybe}", "sinks.opensearch.data_stream: "});
     for (String[] c : cases) {

@@ -233,16 +233,21 @@ class OpenSearchDestinationTest {
 
     bulk = r -> new Reply(401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"missing authentication\"}"
         + ",\"status\":401}");
+    // retryable: a skipped batch would be lost, and an operator fixes credentials; the alerts wait in the spool
     assertThatThrownBy(() -> d.deliver(batch("x"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("HTTP 401").contains("security_exception").contains("credentials")
           .doesNotContain("hunter2");
     });
-    bulk = r -> new Reply(413, "");
-    assertThatThrownBy(() -> d.deliver(batch("x"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
-      assertThat(e.retryable()).isFalse();
-      assertThat(e.getMessage()).contains("max_batch");
-    });
+    bulk = r -> new Reply(403, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"no index privilege\"}}");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isTrue());
+    bulk = r -> new Reply(408, "");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isTrue());
+    bulk = r -> new Reply(400, "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"bad\"}}");
+    assertThatThrownBy(() -> d.deliver(batch("x")))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryable()).isFalse());
     bulk = r -> new Reply(503, "{\"error\":{\"type\":\"cluster_block_exception\",\"reason\":\"no master\"}}");
     assertThatThrownBy(() -> d.deliver(batch("x"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
       assertThat(e.retryable()).isTrue();
@@ -261,6 +266,134 @@ class OpenSearchDestinationTest {
       assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("0 items for 1 alerts");
     });
+  }
+
+  // --- HTTP 413: a server (or a proxy in front of it) with a body limit ---
+
+  /** Refuses bodies above {@code maxBytes} with 413, as Elasticsearch, OpenSearch and nginx do; creates the rest. */
+  private static Function<Request, Reply> limitedTo(int maxBytes) {
+    return r -> r.body().getBytes(StandardCharsets.UTF_8).length > maxBytes ? new Reply(413,
+        "{\"error\":{\"type\":\"content_too_long_exception\",\"reason\":\"too long\"},\"status\":413}")
+        : allCreated(r);
+  }
+
+  /** The ids of the bulk requests the server accepted (body within {@code maxBytes}), in order. */
+  private List<String> acceptedIds(int maxBytes) throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (Request r : bulkRequests()) {
+      if (r.body().getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+        ids.addAll(r.ids());
+      }
+    }
+    return ids;
+  }
+
+  /** {@code n} alerts named {@code prefix-i}, each with a log line of {@code lineBytes}; {@code huge} get 300 KB. */
+  private static List<Envelope> sized(String prefix, int n, int lineBytes, int... huge) {
+    List<Envelope> b = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = lineBytes;
+      for (int h : huge) {
+        len = h == i ? 300_000 : len;
+      }
+      b.add(new Envelope(prefix + "-" + i, BulkBodyTest.alert(Instant.parse("2026-11-29T10:00:00Z"), "Rule " + i,
+          Map.of("log.line", "x".repeat(len)))));
+    }
+    return b;
+  }
+
+  @Test
+  void a413SplitsTheBatchUntilEveryPartPasses_andAnAlertTooLargeOnItsOwnIsRejectedAndSettled() throws Exception {
+    String url = start();
+    int limit = 100_000; // about 30 of these alerts
+    bulk = limitedTo(limit);
+    OpenSearchDestination d = destination("{url: '" + url + "'}");
+    List<Envelope> b = sized("a", 200, 2_000, 77);
+
+    d.deliver(b); // returns normally: nothing is left to retry
+
+    List<String> accepted = acceptedIds(limit);
+    List<String> expected = new ArrayList<>();
+    b.forEach(e -> expected.add(e.id()));
+    expected.remove("a-77");
+    assertThat(accepted).containsExactlyElementsOf(expected); // each once, in order, the huge one never
+    assertThat(metrics.count("vigil.sink.rejected", "sink", "opensearch")).isEqualTo(1);
+    // halving: the huge alert is in at most log2(200) + 1 refused requests, the last one it alone
+    List<List<String>> withHuge = new ArrayList<>();
+    for (Request r : bulkRequests()) {
+      if (r.ids().contains("a-77")) {
+        withHuge.add(r.ids());
+      }
+    }
+    assertThat(withHuge).hasSizeBetween(2, 9);
+    assertThat(withHuge.get(withHuge.size() - 1)).containsExactly("a-77");
+    assertThat(bulkRequests()).hasSizeLessThan(2 * 200);
+
+    int before = bulkRequests().size();
+    d.deliver(b); // the delivery layer's retry, had something failed: all settled, the huge one included
+    assertThat(bulkRequests()).hasSize(before);
+
+    // later batches are cut below the refused size before sending: no 413 round trips any more
+    d.deliver(sized("b", 200, 2_000));
+    List<Request> later = bulkRequests().subList(before, bulkRequests().size());
+    assertThat(later).allSatisfy(r -> assertThat(r.body().length()).isLessThanOrEqualTo(limit));
+    assertThat(acceptedIds(limit)).hasSize(199 + 200);
+  }
+
+  @Test
+  void maxBulkBytesCutsABatchBeforeSending_andAnAlertLargerThanThatStillGoesAlone() throws Exception {
+    String url = start();
+    OpenSearchDestination d = destination("{url: '" + url + "', max_bulk_bytes: 64KB}");
+    assertThat(d.config().maxBulkBytes()).isEqualTo(64 * 1024);
+    List<Envelope> b = sized("c", 100, 5_000, 50);
+    d.deliver(b);
+
+    List<Request> sent = bulkRequests();
+    assertThat(sent).hasSizeGreaterThan(100 * 5_000 / (64 * 1024));
+    for (Request r : sent) {
+      if (r.ids().contains("c-50")) {
+        assertThat(r.ids()).containsExactly("c-50"); // larger than the bound: sent, on its own
+      } else {
+        assertThat(r.body().length()).isLessThanOrEqualTo(64 * 1024);
+      }
+    }
+    List<String> all = new ArrayList<>();
+    for (Request r : sent) {
+      all.addAll(r.ids());
+    }
+    assertThat(all).containsExactlyElementsOf(b.stream().map(Envelope::id).toList());
+    assertThat(metrics.count("vigil.sink.rejected", "sink", "opensearch")).isZero();
+  }
+
+  @Test
+  void behindTheDeliveryLayer_everyAlertArrivesOnce_andOnlyTheOversizedOneIsRejected() throws Exception {
+    String url = start();
+    int limit = 60_000;
+    bulk = limitedTo(limit);
+    OpenSearchDestination d = destination("{url: '" + url + "', max_batch: 100}");
+    DeliveringSink sink = new DeliveringSink(d, DeliveryOptions.defaults(), dir.resolve("spool"), metrics,
+        java.time.Clock.systemUTC(), "h");
+    sink.start();
+    List<Envelope> alerts = sized("d", 300, 1_500, 5, 250);
+    try {
+      for (Envelope e : alerts) {
+        sink.accept(e.alert().withId(e.id()));
+      }
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (sink.state().spoolRecords() > 0 || sink.state().queued() > 0) {
+        assertThat(System.nanoTime()).as("delivered within 20 s").isLessThan(end);
+        Thread.sleep(20);
+      }
+    } finally {
+      sink.close(java.time.Duration.ofSeconds(5));
+    }
+    List<String> expected = new ArrayList<>(alerts.stream().map(Envelope::id).toList());
+    expected.removeAll(List.of("d-5", "d-250"));
+    // no failure, so no retry: each exactly once, in order
+    assertThat(acceptedIds(limit)).containsExactlyElementsOf(expected);
+    assertThat(metrics.count("vigil.sink.rejected", "sink", "opensearch")).isEqualTo(2);
+    assertThat(sink.state().failed()).isZero();
+    assertThat(sink.state().dropped()).isZero();
   }
 
   @Test
@@ -304,6 +437,25 @@ class OpenSearchDestinationTest {
     d.deliver(batch("b"));
     assertThat(requests).extracting(Request::path).containsExactly("/_index_template/vigil-alerts", "/_bulk", "/_bulk");
     assertThat(d.templateInstalled()).isFalse();
+  }
+
+  @Test
+  void rejectedCredentialsKeepTheTemplatePending_andNothingIsSentUntilTheyAreFixed() throws Exception {
+    String url = start();
+    template = new Reply(401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate\"}}");
+    OpenSearchDestination d = destination("{url: '" + url + "', username: u, password: wrong}");
+    assertThatThrownBy(() -> d.deliver(batch("a"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
+      assertThat(e.retryable()).isTrue();
+      assertThat(e.getMessage()).contains("template is not installed yet").contains("HTTP 401")
+          .contains("credentials").doesNotContain("wrong");
+    });
+    assertThat(bulkRequests()).isEmpty();
+
+    template = new Reply(200, "{\"acknowledged\":true}"); // the operator fixed the user on the cluster
+    d.deliver(batch("a"));
+    assertThat(requests).extracting(Request::path)
+        .containsExactly("/_index_template/vigil-alerts", "/_index_template/vigil-alerts", "/_bulk");
+    assertThat(d.templateInstalled()).isTrue();
   }
 
   @Test
@@ -373,9 +525,10 @@ class OpenSearchDestinationTest {
     destination("{url: '" + byName + "', insecure: true}").deliver(batch("b"));
     assertThat(bulkRequests()).hasSize(2);
 
+    // retryable: the alerts wait in the spool until the CA file or the certificate is fixed
     OpenSearchDestination strict = destination("{url: '" + url + "', install_template: false}");
     assertThatThrownBy(() -> strict.deliver(batch("c"))).isInstanceOfSatisfying(DeliveryException.class, e -> {
-      assertThat(e.retryable()).isFalse();
+      assertThat(e.retryable()).isTrue();
       assertThat(e.getMessage()).contains("TLS with " + url).contains("ca_file");
     });
     assertThat(bulkRequests()).hasSize(2);

@@ -64,7 +64,8 @@ class SlackDestinationTest {
         .containsEntry("Time", "2026-03-01T10:00:00.123456789Z")
         .containsKey("Command line");
     assertThat(att.path("ts").asLong()).isEqualTo(TestAlerts.T0.getEpochSecond());
-    assertThat(att.path("footer").asText()).isEqualTo("vigil on host-1");
+    // the alert's id, to look it up in the alerts file, the store or the search index
+    assertThat(att.path("footer").asText()).isEqualTo("vigil on host-1 · alert id-1");
   }
 
   @Test
