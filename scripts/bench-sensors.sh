@@ -22,7 +22,7 @@ bin/vigil monitor --alerts-file "$alerts" --no-stdout-alerts --data-dir "$work" 
   ${VIGIL_ARGS:-} 2>"$work/agent.log" &
 agent=$!
 until grep -q monitoring "$work/agent.log"; do sleep 0.5; done
-sleep 10
+sleep "${WARMUP:-10}" # WARMUP=300 measures the steady state, after the JIT compilers are done with the idle paths
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' "/proc/$agent/stat"; }
 # Per-thread CPU (utime+stime ticks by thread name), to see which sensor the idle CPU goes to.

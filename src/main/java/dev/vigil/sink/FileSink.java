@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends each alert as one Falco JSON line to a file. Each line is encoded completely (unencodable characters
- * replaced) before one write and flush, so a reader, a crash or a bad character never leaves half a line. Before each
+ * replaced) before one write and flush, so an encoding failure or a bad character never leaves half a line (a reader
+ * tailing the file can still see the end of a line that is being written: read up to the last newline). Before each
  * write the file at the path is checked to be the one open, so after logrotate moves it or someone deletes it the
  * next alert goes to a new file at the configured path. A failed write is logged and counted in
  * {@code vigil.sink.failures{sink=file}} and the file reopened on the next alert; nothing is thrown into the engine.

@@ -46,4 +46,27 @@ class MonitorConfigFileTest {
         "--no-default-rules");
     assertThat(code).as(err.toString()).isEqualTo(ExitCodes.ENGINE_UNAVAILABLE);
   }
+
+  @Test
+  void optionKeys_areCheckedLikeTheFile_andReachTheSectionsOwners(@TempDir Path dir) throws Exception {
+    int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "-o", "sinks.slack.webhok_url=x");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("unknown key 'webhok_url' in sinks.slack; did you mean 'webhook_url'?");
+
+    err.getBuffer().setLength(0);
+    code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--opensearch-url", "ftp://search:9200");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("sinks.opensearch").contains("http");
+
+    err.getBuffer().setLength(0);
+    code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--store-retention", "a week");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("store.retention").contains("a week");
+
+    err.getBuffer().setLength(0);
+    code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--data-dir", dir.resolve("d").toString(),
+        "--no-store", "-o", "sinks.stdout.enabled=false", "--opensearch-url", "http://127.0.0.1:9",
+        "--no-default-rules");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.ENGINE_UNAVAILABLE);
+  }
 }

@@ -118,10 +118,16 @@ final class Agent implements AutoCloseable {
     }
   }
 
-  /** Every alert written so far; fails if any line of the file is not a JSON object. */
+  /**
+   * Every alert written so far; fails if any complete line of the file is not a JSON object. A last line without
+   * its newline is being written (one write(2) is not atomic for a concurrent reader once it crosses a page) and is
+   * left for the next call.
+   */
   List<JsonNode> alerts() {
     List<JsonNode> out = new ArrayList<>();
-    for (String line : read(alerts).split("\n")) {
+    String text = read(alerts);
+    int end = text.lastIndexOf('\n');
+    for (String line : (end < 0 ? "" : text.substring(0, end)).split("\n")) {
       if (line.isEmpty()) {
         continue;
       }

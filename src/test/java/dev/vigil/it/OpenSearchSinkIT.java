@@ -176,9 +176,11 @@ class OpenSearchSinkIT {
     try {
       DockerCli.runShell(name, "sleep 1; wget -q -O- http://127.0.0.1:1/ ; sleep 30");
       String rule = "Remote file copy tool launched in container";
-      agent.awaitAlert(Agent.rule(rule, name), Duration.ofSeconds(20));
+      String id = agent.awaitAlert(Agent.rule(rule, name), Duration.ofSeconds(20)).path("uuid").asText();
+      assertThat(id).hasSize(36);
+      // the alerts file's line and the indexed document are the same alert: one id in every sink
       String query = "{\"bool\":{\"filter\":[{\"term\":{\"rule\":\"" + rule + "\"}},"
-          + "{\"term\":{\"container.name\":\"" + name + "\"}}]}}";
+          + "{\"term\":{\"container.name\":\"" + name + "\"}},{\"term\":{\"uuid\":\"" + id + "\"}}]}}";
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       long found = 0;
       while (found == 0 && System.nanoTime() < end) {
@@ -195,7 +197,7 @@ class OpenSearchSinkIT {
           .path("index_patterns").toString()).isEqualTo("[\"" + index + "-*\"]");
       DockerCli.Result st = Agent.vigil("alerts", "--data-dir", agent.dataDir().toString(), "--container", name,
           "--json");
-      assertThat(st.out()).as(st.err()).contains(rule);
+      assertThat(st.out()).as(st.err()).contains(rule).contains("\"uuid\":\"" + id + "\"");
     } finally {
       agent.stop();
       DockerCli.exec("rm", "-f", name);
