@@ -156,9 +156,12 @@ public final class DockerEventsSensor implements Sensor {
           LOG.warn("Docker engine does not answer ping; events stream presumed dead, reconnecting");
           closeStream();
         } else if (silent) {
-          // A half-open connection delivers nothing and reports nothing; reopening with since= loses nothing.
+          // A half-open connection delivers nothing and reports nothing; reopening with since= loses nothing, and
+          // the engine answered the ping, so the inventory needs no re-listing (on an idle host that re-listing,
+          // one inspect per container every few minutes, was most of the agent's idle cost).
           LOG.debug("events stream silent for {}; reopening", maxSilence);
           closeStream();
+          resyncNeeded = false;
         }
       } catch (RuntimeException e) {
         LOG.warn("events supervisor: {}", e.toString());

@@ -34,6 +34,7 @@ public final class DockerInventory implements ContainerDirectory {
   private static final int MAX_GONE = 2048;
   private static final int MAX_IMAGES = 1024;
 
+  private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
   private final DockerApi api;
   private final Map<String, ContainerInfo> byId = new ConcurrentHashMap<>();
   private final Map<String, ContainerInfo> gone = boundedMap(MAX_GONE);
@@ -59,6 +60,11 @@ public final class DockerInventory implements ContainerDirectory {
     });
   }
 
+  /** How many times {@link #syncAll} ran (each lists and inspects every container). */
+  public long syncs() {
+    return syncs.get();
+  }
+
   public void addListener(Listener l) {
     listeners.add(l);
   }
@@ -68,6 +74,7 @@ public final class DockerInventory implements ContainerDirectory {
    * recently-gone set and reported stopped. Used at start and after every reconnect to the engine.
    */
   public void syncAll() {
+    syncs.incrementAndGet();
     JsonNode list = api.get("/containers/json?all=1");
     List<String> seen = new ArrayList<>();
     for (JsonNode c : list) {

@@ -55,6 +55,28 @@ class DockerSensorsIT {
     }
   }
 
+  /**
+   * A stream silent for maxSilence is reopened (a half-open connection would never say so), with since= and without
+   * re-listing every container: the engine answered its ping, so nothing was missed.
+   */
+  @Test
+  void silentStream_isReopened_withoutReListingTheContainers() throws Exception {
+    // the other tests' containers (a health check execs every second) would keep the stream busy
+    docker("rm", "-f", "vigil-it-sensor-logs", "vigil-it-sensor-stats", "vigil-it-sensor-exec",
+        "vigil-it-sensor-inv");
+    DockerInventory inv = new DockerInventory(conn);
+    DockerEventsSensor ev = start(new DockerEventsSensor(conn, inv, events::add, metrics, Duration.ofMillis(200),
+        Duration.ofSeconds(1)));
+    long syncs = inv.syncs();
+    assertThat(syncs).as("the start lists the containers once").isEqualTo(1);
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (ev.connects() < 3 && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    assertThat(ev.connects()).as("reopened after each second of silence").isGreaterThanOrEqualTo(3);
+    assertThat(inv.syncs()).as("no re-listing for a silent stream").isEqualTo(syncs);
+  }
+
   @Test
   void logs_tenMegabyteLineIsCutAndCounted_invalidUtf8Tolerated_streamsSeparated() throws Exception {
     DockerInventory inv = new DockerInventory(conn);
