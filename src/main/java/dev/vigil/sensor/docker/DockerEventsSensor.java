@@ -63,6 +63,7 @@ public final class DockerEventsSensor implements Sensor {
   private volatile long lastActivityNanos;
   private volatile boolean streamOpen;
   private volatile boolean resyncNeeded;
+  private final Object wakeUp = new Object();
   private volatile long connects;
   private Closeable stream;
   private volatile Callback current;
@@ -232,6 +233,7 @@ public final class DockerEventsSensor implements Sensor {
           LOG.warn("Docker events stream failed: {}", DockerConnection.rootMessage(t));
         }
         streamOpen = false;
+        wake();
       }
       // Not super.onError: docker-java's default logs a stack trace; the supervisor reconnects.
       closeQuietly(this);
@@ -244,6 +246,7 @@ public final class DockerEventsSensor implements Sensor {
           LOG.warn("Docker events stream ended (engine stopping or restarting?)");
         }
         streamOpen = false;
+        wake();
       }
       super.onComplete();
     }
@@ -396,10 +399,33 @@ public final class DockerEventsSensor implements Sensor {
   }
 
   /** Sleeps up to {@code d}, waking early when the stream closes so reconnection starts at once. */
+  /**
+   * Waits up to {@code d} while the stream is open; returns at once when a callback reports the stream closed or
+   * {@link #close} runs (they {@link #wake} it), so an idle agent wakes once per liveness interval, not ten times a
+   * second.
+   */
   private void waitWhileOpen(Duration d) {
     long end = System.nanoTime() + d.toNanos();
-    while (streamOpen && running.get() && System.nanoTime() < end) {
-      sleep(Duration.ofMillis(100));
+    synchronized (wakeUp) {
+      while (streamOpen && running.get()) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          wakeUp.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running.set(false);
+          return;
+        }
+      }
+    }
+  }
+
+  private void wake() {
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
     }
   }
 
@@ -417,6 +443,7 @@ public final class DockerEventsSensor implements Sensor {
     if (!running.getAndSet(false)) {
       return;
     }
+    wake();
     closeStream();
     for (Thread t : new Thread[] {supervisor, worker}) {
       if (t != null) {
