@@ -60,6 +60,11 @@ final class AlertsCommand implements Callable<Integer> {
       description = "Only this container: its name, or the start of its id (3+ hex digits).")
   String container;
 
+  @Option(names = "--id", paramLabel = "UUID",
+      description = "Only the alert with this id (the uuid in every sink and the Slack footer), or ids starting "
+          + "with it (8+ characters).")
+  String id;
+
   @Option(names = "--priority", paramLabel = "PRIORITY",
       description = "Only alerts at least this severe (emergency, alert, critical, error, warning, notice, "
           + "informational, debug).")
@@ -88,7 +93,8 @@ final class AlertsCommand implements Callable<Integer> {
     try {
       Instant now = clock.instant();
       Priority min = priority == null ? null : Priority.parse(priority);
-      query = new AlertQuery(time(since, now, "--since"), time(until, now, "--until"), rule, container, min, limit);
+      query = new AlertQuery(time(since, now, "--since"), time(until, now, "--until"), rule, container, min, limit,
+          id == null ? null : id.trim());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -13,11 +13,22 @@ import java.time.Instant;
  * @param container a container name, or the start of a container id (at least 3 hex digits)
  * @param minPriority alerts at least this severe
  * @param limit the most alerts returned, at least 1
+ * @param id the alert's id (its {@code uuid}, as in every sink and the Slack footer), or its start (at least 8
+ *     characters)
  */
 public record AlertQuery(Instant since, Instant until, String rule, String container, Priority minPriority,
-    int limit) {
+    int limit, String id) {
+
+  /** A query without an id. */
+  public AlertQuery(Instant since, Instant until, String rule, String container, Priority minPriority, int limit) {
+    this(since, until, rule, container, minPriority, limit, null);
+  }
 
   public AlertQuery {
+    if (id != null && (id.length() < 8 || !id.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '-'))) {
+      throw new IllegalArgumentException("--id '" + id + "': give the alert's uuid or its first 8 or more "
+          + "characters (hex digits and '-')");
+    }
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, not " + limit);
     }

@@ -81,6 +81,10 @@ public final class AlertReader implements AutoCloseable {
         args.add(c);
       }
     }
+    if (q.id() != null) {
+      sql.append(" AND alert_id GLOB ?");
+      args.add(q.id().toLowerCase(java.util.Locale.ROOT) + "*");
+    }
     if (q.minPriority() != null) {
       sql.append(" AND priority <= ?");
       args.add(q.minPriority().ordinal());

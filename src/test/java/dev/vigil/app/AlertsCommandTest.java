@@ -61,7 +61,7 @@ class AlertsCommandTest {
         alert(NOW.minusSeconds(60), "Shell in container", Priority.WARNING, "db", "shell in db"));
     List<Alert> alerts = new java.util.ArrayList<>();
     for (Alert a : made) {
-      alerts.add(a.withId("id-" + alerts.size())); // as the agent's alert path hands them over
+      alerts.add(a.withId(id(alerts.size()))); // as the agent's alert path hands them over
     }
     try (AlertStore s = AlertStore.open(dataDir.resolve("alerts.db"), StoreConfig.defaults(), Metrics.inMemory(),
         Clock.fixed(NOW, ZoneOffset.UTC))) {
@@ -99,7 +99,7 @@ class AlertsCommandTest {
       assertThat(lines.get(i)).isEqualTo(FalcoJson.toJson(alerts.get(i)));
       JsonNode n = MAPPER.readTree(lines.get(i));
       assertThat(n.has("output_fields")).isTrue();
-      assertThat(n.path("uuid").asText()).isEqualTo("id-" + i); // the id the alert was stored under
+      assertThat(n.path("uuid").asText()).isEqualTo(id(i)); // the id the alert was stored under
     }
   }
 
@@ -126,6 +126,26 @@ class AlertsCommandTest {
     out.getBuffer().setLength(0);
     assertThat(run("--data-dir", dataDir.toString(), "--json", "--limit", "2", "--container", "aaaa1111")).isZero();
     assertThat(out.toString().lines()).hasSize(2);
+  }
+
+  private static String id(int i) {
+    return String.format("0196f3a2-7c41-8a00-9f00-%012d", i);
+  }
+
+  @Test
+  void anAlertIsFoundByItsId_orTheStartOfIt() throws Exception {
+    seed();
+    assertThat(run("--data-dir", dataDir.toString(), "--json", "--id", id(2))).isZero();
+    assertThat(out.toString().lines()).singleElement().asString().contains("Reverse shell")
+        .contains("\"uuid\":\"" + id(2) + "\"");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("--data-dir", dataDir.toString(), "--json", "--id", "0196F3A2")).as("prefix, any case").isZero();
+    assertThat(out.toString().lines()).hasSize(4);
+
+    assertThat(run("--data-dir", dataDir.toString(), "--id", "0196")).isEqualTo(2);
+    assertThat(err.toString()).contains("first 8 or more characters");
+    assertThat(run("--data-dir", dataDir.toString(), "--id", "'; DROP TABLE alerts; --")).isEqualTo(2);
   }
 
   @Test
