@@ -2,7 +2,7 @@
 # Kernel-sensor harness (not part of the test suite): N idle containers, the agent monitoring them, then
 #  1) the agent's CPU and RSS while everything is idle for IDLE_SECONDS, and
 #  2) latency from a process start in a container to its alert line being written, over EXECS execs.
-# Usage: sudo scripts/bench-sensors.sh [N=100] [IDLE_SECONDS=300] [EXECS=200]     results: docs/BENCHMARKS.md
+# Usage (as root): scripts/bench-sensors.sh [N=100] [IDLE_SECONDS=300] [EXECS=200]     results: docs/BENCHMARKS.md
 # VIGIL_ARGS adds options to `vigil monitor`, e.g. VIGIL_ARGS="--disable-sensor kernel.cgroup" for the
 # Engine API stats poll instead of the cgroup counters. The agent runs from bin/vigil, with its default JVM options
 # (VIGIL_JAVA_OPTS replaces them).
