@@ -67,11 +67,7 @@ record ConfigFile(
       FsyncPolicy fsync) {
 
     Delivery {
-      positive("queue", queue);
-      positive("timeout", timeout);
-      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
-        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
-      }
+      checkDelivery(queue, timeout, spoolMaxBytes);
     }
   }
 
@@ -167,11 +163,7 @@ record ConfigFile(
       FsyncPolicy fsync) {
 
     Slack {
-      positive("queue", queue);
-      positive("timeout", timeout);
-      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
-        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
-      }
+      checkDelivery(queue, timeout, spoolMaxBytes);
     }
 
     @Override
@@ -203,11 +195,7 @@ record ConfigFile(
         throw new IllegalArgumentException("webhook " + name + " needs a url");
       }
       headers = headers == null ? Map.of() : Map.copyOf(headers);
-      positive("queue", queue);
-      positive("timeout", timeout);
-      if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
-        throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
-      }
+      checkDelivery(queue, timeout, spoolMaxBytes);
     }
 
     @Override
@@ -510,6 +498,15 @@ record ConfigFile(
       cur = t;
     }
     return prev[b.length()];
+  }
+
+  /** The delivery keys every network sink and the delivery defaults share. */
+  private static void checkDelivery(Integer queue, Duration timeout, Long spoolMaxBytes) {
+    positive("queue", queue);
+    positive("timeout", timeout);
+    if (spoolMaxBytes != null && spoolMaxBytes < 1024 * 1024) {
+      throw new IllegalArgumentException("spool_max_bytes must be at least 1MB");
+    }
   }
 
   private static void positive(String key, Integer v) {
