@@ -44,18 +44,7 @@ final class Containers {
   }
 
   ContainerDirectory directory() {
-    return new ContainerDirectory() {
-      @Override
-      public Optional<ContainerInfo> find(String containerId) {
-        return Optional.ofNullable(byId.get(containerId));
-      }
-
-      @Override
-      public ContainerRef resolve(String containerId) {
-        ContainerInfo i = byId.get(containerId);
-        return i != null ? i.ref() : ContainerRef.unresolved(containerId);
-      }
-    };
+    return ContainerDirectory.of(byId);
   }
 
   private void add(String name, String repo, String tag, List<String> entrypoint, List<ContainerInfo.Mount> mounts,

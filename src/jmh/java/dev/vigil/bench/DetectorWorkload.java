@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,18 +49,7 @@ final class DetectorWorkload {
   }
 
   ContainerDirectory directory() {
-    return new ContainerDirectory() {
-      @Override
-      public Optional<ContainerInfo> find(String containerId) {
-        return Optional.ofNullable(infos.get(containerId));
-      }
-
-      @Override
-      public ContainerRef resolve(String containerId) {
-        ContainerInfo i = infos.get(containerId);
-        return i != null ? i.ref() : ContainerRef.unresolved(containerId);
-      }
-    };
+    return ContainerDirectory.of(infos);
   }
 
   /** The events of tick {@code n} (0-based), in time order within the tick. */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Shared helpers for the rules tests: compiling YAML through the three stages (read, compile, evaluate) and building
@@ -133,16 +132,6 @@ final class RuleTestKit {
 
   /** A directory that knows one container record, by full id. */
   static ContainerDirectory directory(ContainerInfo info) {
-    return new ContainerDirectory() {
-      @Override
-      public Optional<ContainerInfo> find(String containerId) {
-        return info.ref().id().equals(containerId) ? Optional.of(info) : Optional.empty();
-      }
-
-      @Override
-      public ContainerRef resolve(String containerId) {
-        return info.ref().id().equals(containerId) ? info.ref() : ContainerRef.unresolved(containerId);
-      }
-    };
+    return ContainerDirectory.of(java.util.Map.of(info.ref().id(), info));
   }
 }

@@ -10,29 +10,17 @@ import dev.vigil.common.Metrics;
 import dev.vigil.detect.Detector;
 import dev.vigil.engine.DetectorEngine;
 import dev.vigil.event.ContainerDirectory;
-import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.ExecOrigin;
 import dev.vigil.event.ProcessExec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BehaviourDetectorsTest {
 
-  private static final ContainerDirectory EMPTY = new ContainerDirectory() {
-    @Override
-    public Optional<ContainerInfo> find(String containerId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public ContainerRef resolve(String containerId) {
-      return ContainerRef.unresolved(containerId);
-    }
-  };
+  private static final ContainerDirectory EMPTY = ContainerDirectory.of(java.util.Map.of());
 
   private static List<String> names(BehaviourConfig cfg) {
     return BehaviourDetectors.create(cfg, EMPTY, "h", Metrics.inMemory()).stream().map(Detector::name).toList();

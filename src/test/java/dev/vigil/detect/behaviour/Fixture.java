@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Test kit for the behavioural detectors: a fake clock that the test advances (the sensors stamp events with their
@@ -65,18 +64,7 @@ final class Fixture {
   final Metrics metrics = Metrics.inMemory();
   final Map<String, ContainerInfo> infos = new HashMap<>();
   final List<Alert> alerts = new ArrayList<>();
-  final ContainerDirectory directory = new ContainerDirectory() {
-    @Override
-    public Optional<ContainerInfo> find(String containerId) {
-      return Optional.ofNullable(infos.get(containerId));
-    }
-
-    @Override
-    public ContainerRef resolve(String containerId) {
-      ContainerInfo i = infos.get(containerId);
-      return i == null ? ContainerRef.unresolved(containerId) : i.ref();
-    }
-  };
+  final ContainerDirectory directory = ContainerDirectory.of(infos);
 
   DetectorContext context() {
     return context(4096);

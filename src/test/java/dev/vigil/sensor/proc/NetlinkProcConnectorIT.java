@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerDirectory;
-import dev.vigil.event.ContainerInfo;
-import dev.vigil.event.ContainerRef;
 import dev.vigil.event.Event;
 import dev.vigil.event.SensorNotice;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -96,17 +93,7 @@ class NetlinkProcConnectorIT {
   @Test
   void sensorWithTinyBuffer_burstBecomesOverflowNotice() throws Exception {
     Queue<Event> out = new ConcurrentLinkedQueue<>();
-    ContainerDirectory none = new ContainerDirectory() {
-      @Override
-      public Optional<ContainerInfo> find(String containerId) {
-        return Optional.empty();
-      }
-
-      @Override
-      public ContainerRef resolve(String containerId) {
-        return ContainerRef.unresolved(containerId);
-      }
-    };
+    ContainerDirectory none = ContainerDirectory.of(java.util.Map.of());
     Metrics metrics = Metrics.inMemory();
     NetlinkProcessSensor sensor = new NetlinkProcessSensor(none, e -> {
       out.add(e);

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerDirectory;
-import dev.vigil.event.ContainerInfo;
-import dev.vigil.event.ContainerRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,17 +17,7 @@ class NetlinkProcessSensorTest {
 
   @Test
   void identity_andNotAFallback() {
-    ContainerDirectory none = new ContainerDirectory() {
-      @Override
-      public Optional<ContainerInfo> find(String containerId) {
-        return Optional.empty();
-      }
-
-      @Override
-      public ContainerRef resolve(String containerId) {
-        return ContainerRef.unresolved(containerId);
-      }
-    };
+    ContainerDirectory none = ContainerDirectory.of(java.util.Map.of());
     NetlinkProcessSensor s = new NetlinkProcessSensor(none, e -> true, Clock.systemUTC(), Metrics.inMemory(),
         new ProcFs(Path.of("/nonexistent")), 4096, false);
     assertThat(s.name()).isEqualTo("kernel.proc");
