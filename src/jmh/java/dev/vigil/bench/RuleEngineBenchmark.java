@@ -9,7 +9,7 @@ import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.RuleCompiler;
 import dev.vigil.rules.RuleSet;
 import dev.vigil.rules.RulesLoader;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -23,7 +23,7 @@ import dev.vigil.pipeline.Pipeline;
 import dev.vigil.pipeline.ProcessEnricher;
 import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerDiffSensor;

@@ -4,7 +4,7 @@ import dev.vigil.alert.FalcoJson;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.record.EventLog;
 import dev.vigil.rules.LoadResult;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

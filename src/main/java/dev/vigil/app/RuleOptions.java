@@ -4,7 +4,7 @@ import dev.vigil.alert.Priority;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.RuleCompiler;
 import dev.vigil.rules.RulesLoader;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.vigil.rules.Diagnostic;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.RuleCompiler;
 import dev.vigil.rules.RulesLoader;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.vigil.app;
 
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.sensor.fanotify.FanotifyFileSensor;
 import dev.vigil.sensor.proc.CgroupStatsSensor;
 import dev.vigil.sensor.proc.NetlinkProcConnector;

@@ -1,6 +1,6 @@
 package dev.vigil.rules;
 
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldDef;
 import dev.vigil.rules.field.FieldTable;
 import dev.vigil.rules.field.FieldType;

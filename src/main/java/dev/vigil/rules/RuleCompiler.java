@@ -2,7 +2,7 @@ package dev.vigil.rules;
 
 import dev.vigil.alert.OutputTemplate;
 import dev.vigil.alert.Priority;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldTable;
 import dev.vigil.rules.lang.ConditionParser;
 import dev.vigil.rules.lang.Expr;

@@ -2,7 +2,7 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

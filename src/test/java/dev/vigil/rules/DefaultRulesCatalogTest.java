@@ -3,7 +3,7 @@ package dev.vigil.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alert.Priority;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

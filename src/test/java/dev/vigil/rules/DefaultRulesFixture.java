@@ -16,7 +16,7 @@ import dev.vigil.event.FileChange;
 import dev.vigil.event.FileOpen;
 import dev.vigil.event.LogLine;
 import dev.vigil.event.ProcessExec;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

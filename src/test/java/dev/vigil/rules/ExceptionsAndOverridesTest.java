@@ -16,7 +16,7 @@ import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.Event;
 import dev.vigil.event.ProcessExec;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.Priority;
 import dev.vigil.engine.RuleEngine;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.rules.lang.Pos;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -10,7 +10,7 @@ import dev.vigil.event.Event;
 import dev.vigil.event.ExecOrigin;
 import dev.vigil.event.FileChange;
 import dev.vigil.event.ProcessExec;
-import dev.vigil.rules.field.Capability;
+import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldTable;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.vigil.rules.field;
 
+import dev.vigil.event.Capability;
 import dev.vigil.event.Event;
 
 /**

@@ -2,6 +2,7 @@ package dev.vigil.sensor.docker;
 
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
+import dev.vigil.sensor.Inventory;
 import dev.vigil.sensor.Sensor;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <S> per-container state kept between polls
  */
-abstract class ContainerPoller<S> implements Sensor, DockerInventory.Listener {
+abstract class ContainerPoller<S> implements Sensor, Inventory.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerPoller.class);
 

@@ -1,9 +1,9 @@
 package dev.vigil.sensor.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
+import dev.vigil.sensor.Inventory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,14 +21,7 @@ import org.slf4j.LoggerFactory;
  * Listeners hear about containers starting and stopping, which is how per-container sensors attach and detach.
  * Thread-safe; {@link #refresh} and {@link #syncAll} do I/O and must not run on a docker-java callback thread.
  */
-public final class DockerInventory implements ContainerDirectory {
-
-  /** Told when a container starts running or stops; called on the thread that refreshed the inventory. */
-  public interface Listener {
-    void started(ContainerInfo c);
-
-    void stopped(ContainerInfo c);
-  }
+public final class DockerInventory implements Inventory {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerInventory.class);
   private static final int MAX_GONE = 2048;
@@ -65,6 +58,7 @@ public final class DockerInventory implements ContainerDirectory {
     return syncs.get();
   }
 
+  @Override
   public void addListener(Listener l) {
     listeners.add(l);
   }
@@ -201,12 +195,12 @@ public final class DockerInventory implements ContainerDirectory {
     return new ContainerRef(containerId, shortId, "<unknown>", "", "");
   }
 
-  /** The containers running now. */
+  @Override
   public Collection<ContainerInfo> running() {
     return byId.values().stream().filter(ContainerInfo::running).toList();
   }
 
-  /** All containers currently known to exist. */
+  @Override
   public Collection<ContainerInfo> all() {
     return List.copyOf(byId.values());
   }

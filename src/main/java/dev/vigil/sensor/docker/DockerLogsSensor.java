@@ -8,6 +8,7 @@ import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.LogLine;
+import dev.vigil.sensor.Inventory;
 import dev.vigil.sensor.Sensor;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Containers already running when the agent starts are followed from now on; containers that start later are
  * followed from their start, so their first lines are not missed. Thread-safe.
  */
-public final class DockerLogsSensor implements Sensor, DockerInventory.Listener {
+public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
   static final String NAME = "docker.logs";
   private static final Logger LOG = LoggerFactory.getLogger(DockerLogsSensor.class);

@@ -6,7 +6,7 @@ import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.SensorNotice;
 import dev.vigil.sensor.Sensor;
-import dev.vigil.sensor.docker.DockerInventory;
+import dev.vigil.sensor.Inventory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: inventory callbacks, {@link #start()} and {@link #close()} may come from any thread; reader
  * threads ({@link Options#readers()}) handle the events.
  */
-public final class FanotifyFileSensor implements Sensor, DockerInventory.Listener {
+public final class FanotifyFileSensor implements Sensor, Inventory.Listener {
 
   public static final String NAME = "kernel.fanotify";
   /** What is watched on every container root (reads only when {@link Options#reads()}). */
@@ -52,7 +52,7 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
   private static final long GRACE_NANOS = 2_000_000_000L;
   private static final long NOTICE_INTERVAL_NANOS = 1_000_000_000L;
 
-  private final DockerInventory inventory;
+  private final Inventory inventory;
   private final EventSink sink;
   private final Clock clock;
   private final Metrics metrics;
@@ -124,12 +124,12 @@ public final class FanotifyFileSensor implements Sensor, DockerInventory.Listene
     }
   }
 
-  public FanotifyFileSensor(DockerInventory inventory, EventSink sink, Clock clock, Metrics metrics,
+  public FanotifyFileSensor(Inventory inventory, EventSink sink, Clock clock, Metrics metrics,
       FanotifyGroup.EventClass eventClass) {
     this(inventory, sink, clock, metrics, new Options(eventClass, false, 1));
   }
 
-  public FanotifyFileSensor(DockerInventory inventory, EventSink sink, Clock clock, Metrics metrics,
+  public FanotifyFileSensor(Inventory inventory, EventSink sink, Clock clock, Metrics metrics,
       Options options) {
     this.inventory = inventory;
     this.sink = sink;

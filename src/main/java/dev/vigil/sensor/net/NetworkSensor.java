@@ -9,7 +9,7 @@ import dev.vigil.sensor.KeptFile;
 import dev.vigil.sensor.ProcNetParser;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.SocketEntry;
-import dev.vigil.sensor.docker.DockerInventory;
+import dev.vigil.sensor.Inventory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code degraded} notice), those joining another container's ({@code container:<id>}) are left to that one.
  * Polls run on one daemon thread; state per container is dropped when it stops. Thread-safe.
  */
-public final class NetworkSensor implements Sensor, DockerInventory.Listener {
+public final class NetworkSensor implements Sensor, Inventory.Listener {
 
   static final String NAME = "kernel.net";
   /** The default poll interval. */
@@ -114,7 +114,7 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
     }
   }
 
-  private final DockerInventory inventory;
+  private final Inventory inventory;
   private final EventSink sink;
   private final Clock clock;
   private final Duration interval;
@@ -130,11 +130,11 @@ public final class NetworkSensor implements Sensor, DockerInventory.Listener {
   private volatile long lastTickNanos;
   private ScheduledExecutorService ticker;
 
-  public NetworkSensor(DockerInventory inventory, EventSink sink, Clock clock, Duration interval, Metrics metrics) {
+  public NetworkSensor(Inventory inventory, EventSink sink, Clock clock, Duration interval, Metrics metrics) {
     this(inventory, sink, clock, interval, metrics, Path.of("/proc"));
   }
 
-  NetworkSensor(DockerInventory inventory, EventSink sink, Clock clock, Duration interval, Metrics metrics,
+  NetworkSensor(Inventory inventory, EventSink sink, Clock clock, Duration interval, Metrics metrics,
       Path procRoot) {
     this.inventory = inventory;
     this.sink = sink;

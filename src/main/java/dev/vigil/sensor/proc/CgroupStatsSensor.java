@@ -6,7 +6,7 @@ import dev.vigil.event.EventSink;
 import dev.vigil.event.StatsSample;
 import dev.vigil.sensor.KeptFile;
 import dev.vigil.sensor.Sensor;
-import dev.vigil.sensor.docker.DockerInventory;
+import dev.vigil.sensor.Inventory;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * counted as {@code vigil.poll.skipped}). An unreadable file counts {@code vigil.poll.failures} and gives that
  * container no sample (retried later); nothing escapes a tick. Thread-safe.
  */
-public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener {
+public final class CgroupStatsSensor implements Sensor, Inventory.Listener {
 
   /** The sensor's name, the {@code sensor} tag of its samples and metrics. */
   public static final String NAME = "kernel.cgroup";
@@ -98,7 +98,7 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
     }
   }
 
-  private final DockerInventory inventory;
+  private final Inventory inventory;
   private final Supplier<? extends Collection<ContainerInfo>> running;
   private final EventSink sink;
   private final Clock clock;
@@ -116,7 +116,7 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
   private volatile long lastTickNanos;
   private ScheduledExecutorService executor;
 
-  public CgroupStatsSensor(DockerInventory inventory, EventSink sink, Clock clock, Duration interval,
+  public CgroupStatsSensor(Inventory inventory, EventSink sink, Clock clock, Duration interval,
       Metrics metrics) {
     this(inventory, inventory::running, sink, clock, System::nanoTime, interval, metrics, PROC, CGROUP);
   }
@@ -128,7 +128,7 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
    * @param running the containers running now, asked every tick
    * @param ticker monotonic nanoseconds, for CPU percent and rates
    */
-  CgroupStatsSensor(DockerInventory inventory, Supplier<? extends Collection<ContainerInfo>> running,
+  CgroupStatsSensor(Inventory inventory, Supplier<? extends Collection<ContainerInfo>> running,
       EventSink sink, Clock clock, LongSupplier ticker, Duration interval, Metrics metrics, Path procRoot,
       Path cgroupRoot) {
     if (interval == null || interval.isNegative() || interval.isZero()) {

@@ -1,4 +1,4 @@
-package dev.vigil.rules.field;
+package dev.vigil.event;
 
 import java.util.EnumSet;
 import java.util.Set;
