@@ -23,7 +23,16 @@ final class MonitorCommand implements Callable<Integer> {
 
   static final String DEFAULT_DATA_DIR = "/var/lib/vigil";
 
-  static final Set<String> SENSORS = Set.copyOf(SensorPlan.ALL);
+  /** The names --disable-sensor accepts: every sensor of the catalog the agent can do without. */
+  static final List<String> SENSORS = SensorCatalog.disableable();
+
+  /** The sensor names for picocli's ${COMPLETION-CANDIDATES} in the --disable-sensor help. */
+  static final class SensorNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return SENSORS.iterator();
+    }
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -140,10 +149,9 @@ final class MonitorCommand implements Callable<Integer> {
           + "counted (default: ${DEFAULT-VALUE}).")
   int queueCapacity;
 
-  @Option(names = "--disable-sensor", paramLabel = "NAME",
-      description = "Do not start this sensor (repeatable): docker.logs, docker.stats, docker.top, docker.diff, "
-          + "kernel.proc, kernel.fanotify, kernel.net, kernel.cgroup. Without a kernel sensor, its polling stand-in "
-          + "runs.")
+  @Option(names = "--disable-sensor", paramLabel = "NAME", completionCandidates = SensorNames.class,
+      description = "Do not start this sensor (repeatable): ${COMPLETION-CANDIDATES}. Without a kernel sensor, its "
+          + "polling stand-in runs.")
   List<String> disabledSensors = new ArrayList<>();
 
   @Option(names = "--request-pool", paramLabel = "N", defaultValue = "16",

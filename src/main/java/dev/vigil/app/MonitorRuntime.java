@@ -1,51 +1,35 @@
 package dev.vigil.app;
 
-import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.vigil.detect.Detector;
-import dev.vigil.detect.baseline.AnomalyConfig;
 import dev.vigil.detect.baseline.AnomalyDetector;
 import dev.vigil.detect.behaviour.BehaviourDetectors;
-import dev.vigil.detect.logsig.LogSignatureConfig;
 import dev.vigil.detect.logsig.LogSignatureDetector;
 import dev.vigil.engine.CompositeEngine;
 import dev.vigil.engine.DetectorEngine;
-import dev.vigil.engine.Engine;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.ContainerActivity;
-import dev.vigil.event.Event;
-import dev.vigil.pipeline.ExecDeduplicator;
-import dev.vigil.pipeline.ExecSessions;
 import dev.vigil.pipeline.Pipeline;
-import dev.vigil.pipeline.ProcessEnricher;
 import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
-import dev.vigil.event.Capability;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerConnection;
-import dev.vigil.sensor.docker.DockerDiffSensor;
 import dev.vigil.sensor.docker.DockerEventsSensor;
 import dev.vigil.sensor.docker.DockerInventory;
 import dev.vigil.sensor.docker.DockerLogsSensor;
-import dev.vigil.sensor.docker.DockerStatsSensor;
-import dev.vigil.sensor.docker.DockerTopSensor;
 import dev.vigil.sensor.docker.EngineUnavailableException;
-import dev.vigil.sensor.fanotify.FanotifyFileSensor;
-import dev.vigil.sensor.net.NetworkSensor;
-import dev.vigil.sensor.proc.CgroupStatsSensor;
-import dev.vigil.sensor.proc.NetlinkProcessSensor;
 import dev.vigil.sink.FileSink;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,46 +38,109 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of {@code vigil monitor}: builds sinks, engine, connection, inventory, pipeline and sensors,
- * starts them in that order, waits for a signal and stops them in reverse order, draining the pipeline so alerts
- * already detected are written. Used once, from one thread.
+ * {@code vigil monitor}'s life: the start-up {@link #steps() steps} in order, each registering the closers of what it
+ * opened, then waiting for a stop; one {@code finally} unwinds the closers in reverse order on every exit path (a
+ * failed step, a signal during start-up, the normal stop). What happens to each event is {@link EventChain}; which
+ * sensors run is {@link SensorCatalog} and {@link SensorPlan}. Used once, from one thread; {@link #requestStop} may
+ * be called from any thread.
  */
 final class MonitorRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorRuntime.class);
 
-  /** The diff poll's interval when it only reports deletions. */
-  static final Duration DELETIONS_POLL = Duration.ofSeconds(30);
+  /** How long network sinks may keep delivering at a normal stop (the rest stays spooled for the next start). */
+  static final Duration DRAIN = Duration.ofSeconds(4);
 
   private final MonitorConfig cfg;
   private final PrintWriter err;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Clock clock = Clock.systemUTC();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Metrics metrics = new Metrics(registry);
+  private final Startup startup = new Startup();
+  private final ContainerActivity activity = new ContainerActivity();
+  private final List<AgentStatus.SensorState> sensorStates = new ArrayList<>();
+
+  // What the steps build, in step order.
+  private AlertOutputs outputs;
+  private Duration drain = Duration.ZERO;
+  private DetectorSettings detectorSettings;
+  private SensorPlan plan;
+  private LoadResult rules;
+  private DockerConnection conn;
+  private DockerInventory inventory;
+  private EventRecorder recorder;
+  private CompositeEngine engine;
+  private Pipeline pipeline;
+  private DockerEventsSensor events;
+  private DockerLogsSensor logs;
 
   MonitorRuntime(MonitorConfig cfg, PrintWriter err) {
     this.cfg = cfg;
     this.err = err;
   }
 
+  /** The start-up, in order. Each step's closers run in reverse order when the agent stops or a later step fails. */
+  List<Startup.Step> steps() {
+    return List.of(
+        new Startup.Step("metrics", this::metricsEndpoint),
+        new Startup.Step("alert outputs", this::alertOutputs),
+        new Startup.Step("detector settings", this::detectorSettings),
+        new Startup.Step("sensor plan", this::sensorPlan),
+        new Startup.Step("rules", this::rules),
+        new Startup.Step("event recorder", this::recorder),
+        new Startup.Step("alert delivery", this::startDelivery),
+        new Startup.Step("signals", this::signals),
+        new Startup.Step("engine connection", this::connection),
+        new Startup.Step("detectors", this::engine),
+        new Startup.Step("pipeline", this::pipeline),
+        new Startup.Step("sensors", this::sensors),
+        new Startup.Step("status", this::status));
+  }
+
+  /** Runs the agent until {@link #requestStop}; returns its exit code ({@link ExitCodes}). */
   int run() throws InterruptedException {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    MetricsEndpoint.bindAgentMeters(registry);
-    Metrics metrics = new Metrics(registry);
-    Clock clock = Clock.systemUTC();
-    MetricsEndpoint endpoint = null;
-    if (cfg.metricsListen() != null) {
-      try {
-        endpoint = MetricsEndpoint.start(cfg.metricsListen(), registry);
-        LOG.info("metrics at http://{}:{}/metrics", cfg.metricsListen().getHostString(), endpoint.port());
-      } catch (java.io.IOException e) {
-        err.println("vigil: " + e.getMessage());
-        err.flush();
-        return ExitCodes.ERROR;
+    try {
+      Integer failed = startup.run(steps(), () -> stop.getCount() == 0, ExitCodes.OK, err);
+      if (failed != null) {
+        return failed;
       }
+      drain = DRAIN;
+      stop.await();
+      LOG.info("stopping");
+      return ExitCodes.OK;
+    } finally {
+      startup.close();
+      if (pipeline != null) {
+        LOG.info("stopped: events handled={} dropped={} alerts={}", pipeline.handled(), pipeline.dropped(),
+            alertCount());
+      }
+      stopped.countDown();
     }
-    // engine -> aggregation -> stdout, alerts file, alert store, and one spooled delivering sink per network
-    // destination (Slack, webhooks, OpenSearch); all from the configuration file and the command line
-    AlertOutputs outputs;
+  }
+
+  /** Asks the agent to stop: during start-up before the next step (or while waiting for the engine), else now. */
+  void requestStop() {
+    stop.countDown();
+  }
+
+  private void metricsEndpoint() throws Startup.Failure {
+    MetricsEndpoint.bindAgentMeters(registry);
+    if (cfg.metricsListen() == null) {
+      return;
+    }
+    try {
+      MetricsEndpoint endpoint = MetricsEndpoint.start(cfg.metricsListen(), registry);
+      startup.onClose("metrics endpoint", endpoint::close);
+      LOG.info("metrics at http://{}:{}/metrics", cfg.metricsListen().getHostString(), endpoint.port());
+    } catch (IOException e) {
+      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
+    }
+  }
+
+  /** engine -> aggregation -> stamp -> stdout, alerts file, alert store, one spooled sink per network destination. */
+  private void alertOutputs() throws Startup.Failure {
     FileSink fileSink = null;
     try {
       ConfigFile.FileOut file = cfg.config().enabledFile();
@@ -102,225 +149,198 @@ final class MonitorRuntime {
       }
       outputs = AlertOutputs.open(cfg.config(), cfg.dataDir(), cfg.hostname(), metrics, clock, fileSink, List.of());
     } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-      err.println("vigil: " + e.getMessage());
-      err.flush();
       if (fileSink != null) {
         fileSink.close();
       }
-      if (endpoint != null) {
-        endpoint.close();
-      }
-      return ExitCodes.ERROR;
+      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
     }
-    AlertSink out = outputs.head();
-    DetectorSettings ds;
+    // pending aggregation summaries, then each network sink spools its queue and delivers for up to `drain`; the
+    // alert store and the alerts file close last
+    startup.onClose("alert outputs", () -> outputs.close(drain));
+  }
+
+  private void detectorSettings() throws Startup.Failure {
     try {
-      ds = DetectorSettings.from(cfg.config().detectors());
+      detectorSettings = DetectorSettings.from(cfg.config().detectors());
     } catch (IllegalArgumentException e) {
-      err.println("vigil: " + e.getMessage());
-      err.flush();
-      outputs.close(Duration.ofSeconds(5));
-      return ExitCodes.ERROR;
+      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
     }
-    SensorPlan plan = SensorPlan.probe(cfg.disabledSensors());
-    Set<Capability> capabilities = plan.capabilities();
-    LoadResult rules = cfg.rules().load(capabilities);
+  }
+
+  private void sensorPlan() {
+    plan = SensorPlan.probe(SensorCatalog.declarations(), cfg.disabledSensors());
+  }
+
+  private void rules() throws Startup.Failure {
+    rules = cfg.rules().load(plan.capabilities());
     if (rules.hasErrors()) {
       rules.errors().forEach(err::println);
-      err.println("vigil: the rules have " + rules.errors().size() + " errors; fix them (see `vigil rules validate`)");
-      err.flush();
-      outputs.close(Duration.ZERO);
-      return ExitCodes.ERROR;
+      throw new Startup.Failure(ExitCodes.ERROR, "the rules have " + rules.errors().size()
+          + " errors; fix them (see `vigil rules validate`)");
     }
-    // Spooled alerts of a previous run are delivered while the engine is still being reached.
-    outputs.start();
     // Rules switched off for a sensor this host lacks are expected: summarised once after connecting, detailed by
     // `vigil rules list`. Other warnings (a user's file) are shown as they are.
     rules.warnings().stream().filter(w -> !w.code().equals("VW010")).forEach(w -> LOG.warn("{}", w));
+  }
 
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+  private void recorder() throws Startup.Failure {
+    if (cfg.recordEvents() == null) {
+      return;
+    }
+    try {
+      recorder = EventRecorder.open(cfg.recordEvents(), metrics);
+    } catch (UncheckedIOException e) {
+      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
+    }
+    startup.onClose("event recorder", recorder::close);
+  }
+
+  /** Spooled alerts of a previous run are delivered while the engine is still being reached. */
+  private void startDelivery() {
+    outputs.start();
+  }
+
+  /** SIGINT/SIGTERM: stop, and let the JVM exit once everything was closed (15 s at most). */
+  private void signals() {
+    Thread hook = new Thread(() -> {
       stop.countDown();
       try {
         stopped.await(15, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "vigil-shutdown"));
+    }, "vigil-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    startup.onClose("shutdown hook", () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for `stopped`, counted down after the closers
+      }
+    });
+  }
 
-    DockerConnection conn;
+  private void connection() throws Startup.Failure, InterruptedException {
     try {
       conn = connect();
     } catch (EngineUnavailableException e) {
-      err.println("vigil: " + e.getMessage());
-      err.flush();
-      outputs.close(Duration.ofSeconds(2));
-      stopped.countDown();
-      return e.reason() == EngineUnavailableException.Reason.PERMISSION_DENIED ? ExitCodes.ENGINE_PERMISSION
-          : ExitCodes.ENGINE_UNAVAILABLE;
+      throw new Startup.Failure(e.reason() == EngineUnavailableException.Reason.PERMISSION_DENIED
+          ? ExitCodes.ENGINE_PERMISSION : ExitCodes.ENGINE_UNAVAILABLE, e.getMessage(), e);
     }
     if (conn == null) {
-      outputs.close(Duration.ofSeconds(5));
-      stopped.countDown();
-      return ExitCodes.OK; // stopped by a signal while waiting for the engine
+      throw new Startup.Failure(ExitCodes.OK, ""); // stopped by a signal while waiting for the engine
     }
-
+    startup.onClose("engine connection", conn::close);
     long off = rules.rules().size() - rules.enabled().size();
     LOG.info("rules: {} loaded, {} enabled, {} disabled (`vigil rules list` says why)", rules.rules().size(),
         rules.enabled().size(), off);
     rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
-    DockerInventory inventory = new DockerInventory(conn);
+    inventory = new DockerInventory(conn);
+  }
+
+  /** Rules, then the stateful detectors, one alert path. */
+  private void engine() throws Startup.Failure {
     List<Detector> detectors = new ArrayList<>();
-    Optional<AnomalyDetector> anomaly;
     try {
-      LogSignatureDetector.fromConfig(ds.logSignatures(), cfg.hostname(), metrics).ifPresent(detectors::add);
-      anomaly = AnomalyDetector.fromConfig(ds.anomaly(), cfg.dataDir(), cfg.hostname(), metrics);
-      anomaly.ifPresent(detectors::add);
-      detectors.addAll(BehaviourDetectors.create(ds.behaviour(), inventory, cfg.hostname(), metrics));
-    } catch (java.io.IOException | RuntimeException e) {
-      err.println("vigil: " + e.getMessage());
-      err.flush();
-      outputs.close(Duration.ofSeconds(5));
-      conn.close();
-      return ExitCodes.ERROR;
+      LogSignatureDetector.fromConfig(detectorSettings.logSignatures(), cfg.hostname(), metrics)
+          .ifPresent(detectors::add);
+      AnomalyDetector.fromConfig(detectorSettings.anomaly(), cfg.dataDir(), cfg.hostname(), metrics)
+          .ifPresent(a -> {
+            detectors.add(a);
+            startup.onClose("anomaly baselines", a::close);
+          });
+      detectors.addAll(BehaviourDetectors.create(detectorSettings.behaviour(), inventory, cfg.hostname(), metrics));
+    } catch (IOException | RuntimeException e) {
+      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
     }
-    Engine engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.hostname()),
+    engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.hostname()),
         new DetectorEngine(detectors)));
-    EventRecorder recorder = cfg.recordEvents() == null ? null : new EventRecorder(cfg.recordEvents(), inventory);
-    ExecDeduplicator dedup = new ExecDeduplicator();
-    ProcessEnricher processes = new ProcessEnricher();
-    ExecSessions sessions = new ExecSessions();
-    ContainerActivity activity = new ContainerActivity();
-    Pipeline pipeline = new Pipeline(cfg.queueCapacity(), e -> {
-      Event resolved = sessions.annotate(processes.enrich(
-          e.container().isResolved() ? e : e.withContainer(inventory.resolve(e.container().id()))));
-      if (dedup.isDuplicate(resolved)) {
-        return;
-      }
-      activity.record(resolved);
-      if (recorder != null) {
-        recorder.record(resolved);
-      }
-      engine.process(resolved, out);
-    }, metrics);
+  }
+
+  private void pipeline() {
+    EventChain chain = new EventChain(inventory, activity, recorder, engine, outputs.head());
+    pipeline = new Pipeline(cfg.queueCapacity(), chain, metrics);
     pipeline.start();
-    io.micrometer.core.instrument.Gauge.builder("vigil.pipeline.queue", pipeline, Pipeline::depth)
+    startup.onClose("pipeline (drained)", () -> pipeline.close(Duration.ofSeconds(5)));
+    Gauge.builder("vigil.pipeline.queue", pipeline, Pipeline::depth)
         .description("Events waiting in the pipeline's queue").register(registry);
+  }
 
-    DockerEventsSensor events = new DockerEventsSensor(conn, inventory, pipeline, metrics, cfg.eventsLiveness(),
-        Duration.ofMinutes(5));
-    DockerLogsSensor logs = new DockerLogsSensor(conn, inventory, pipeline, clock, cfg.maxLogLineBytes(), metrics);
-    List<Sensor> sensors = new ArrayList<>();
-    List<AgentStatus.SensorState> states = new ArrayList<>();
-    sensors.add(events);
-    sensors.add(logs);
-    if (plan.runs(SensorPlan.CGROUP)) {
-      sensors.add(new CgroupStatsSensor(inventory, pipeline, clock, cfg.statsInterval(), metrics));
-    }
-    if (plan.statsPollNeeded()) {
-      sensors.add(new DockerStatsSensor(conn, inventory, pipeline, clock, cfg.statsInterval(), metrics, true));
-    } else if (!cfg.disabledSensors().contains("docker.stats")) {
-      states.add(new AgentStatus.SensorState("docker.stats", "standby", "kernel.cgroup reads the cgroup counters"));
-    }
-    if (plan.runs(SensorPlan.PROC)) {
-      sensors.add(new NetlinkProcessSensor(inventory, pipeline, clock, metrics));
-    }
-    if (plan.topNeeded()) {
-      sensors.add(new DockerTopSensor(conn, inventory, pipeline, clock, cfg.topInterval(), metrics));
-    } else {
-      states.add(new AgentStatus.SensorState("docker.top", "standby", "kernel.proc sees every process"));
-    }
-    if (plan.runs(SensorPlan.FANOTIFY)) {
-      sensors.add(new FanotifyFileSensor(inventory, pipeline, clock, metrics, FanotifyFileSensor.Options.defaults()));
-    }
-    // With fanotify reporting writes as they happen, the diff poll only looks for deletions, which are not urgent:
-    // polling every container every few seconds for them would be most of the agent's idle CPU.
-    Duration diffEvery = plan.diffDeletionsOnly() && cfg.diffInterval().compareTo(DELETIONS_POLL) < 0
-        ? DELETIONS_POLL : cfg.diffInterval();
-    sensors.add(new DockerDiffSensor(conn, inventory, pipeline, clock, diffEvery, metrics,
-        plan.diffDeletionsOnly(), activity));
-    if (plan.runs(SensorPlan.NET)) {
-      sensors.add(new NetworkSensor(inventory, pipeline, clock, cfg.netInterval(), metrics));
-    }
-    sensors.removeIf(s -> cfg.disabledSensors().contains(s.name()));
-    plan.unavailable().forEach((name, why) -> states.add(new AgentStatus.SensorState(name, "unavailable", why)));
+  /** Starts the sensors the plan runs, in catalog order; one that fails to start is reported, the others run. */
+  private void sensors() {
+    SensorCatalog.Context ctx = new SensorCatalog.Context(conn, inventory, pipeline, clock, metrics, cfg, activity,
+        plan);
     plan.degradedLines().forEach(LOG::warn);
-
-    List<Sensor> started = new ArrayList<>();
-    for (String disabledName : cfg.disabledSensors()) {
-      states.add(new AgentStatus.SensorState(disabledName, "disabled", "--disable-sensor"));
-    }
-    for (Sensor s : sensors) {
+    for (SensorCatalog.Entry entry : SensorCatalog.ENTRIES) {
+      SensorPlan.Decided d = plan.find(entry.name()).orElseThrow();
+      if (!d.state().runs) {
+        sensorStates.add(new AgentStatus.SensorState(d.name(), d.state().label, d.detail()));
+        continue;
+      }
+      Sensor s = entry.factory().apply(ctx);
       try {
         s.start();
       } catch (RuntimeException e) {
         // Probed fine, failed now (a race with the host's limits): report it, keep the others running.
         LOG.warn("sensor {} cannot start: {}", s.name(), e.getMessage());
-        states.add(new AgentStatus.SensorState(s.name(), "unavailable", String.valueOf(e.getMessage())));
+        sensorStates.add(new AgentStatus.SensorState(s.name(), "unavailable", String.valueOf(e.getMessage())));
+        s.close();
         continue;
       }
-      started.add(s);
-      String detail = s.name().equals("docker.diff") && plan.diffDeletionsOnly()
-          ? "deletions only; kernel.fanotify sees writes" : s.fallback() ? "polling the Engine API" : "";
-      states.add(new AgentStatus.SensorState(s.name(), s.fallback() ? "fallback" : "active", detail));
-      LOG.info("sensor {} started{}", s.name(), detail.isEmpty() ? "" : " (" + detail + ")");
+      startup.onClose("sensor " + s.name(), s::close);
+      if (s instanceof DockerEventsSensor e) {
+        events = e;
+      } else if (s instanceof DockerLogsSensor l) {
+        logs = l;
+      }
+      sensorStates.add(new AgentStatus.SensorState(d.name(), d.state().label, d.detail()));
+      LOG.info("sensor {} started{}", s.name(), d.detail().isEmpty() ? "" : " (" + d.detail() + ")");
     }
     LOG.info("vigil {} monitoring {} containers ({} running) on {}; {}", VersionCommand.version(),
         inventory.all().size(), inventory.running().size(), conn.host(), String.join(", ", engine.describe()));
+  }
 
+  /** status.json now and every status interval, with a status line in the log. */
+  private void status() {
     long startedAt = System.currentTimeMillis();
-    Runnable report = () -> {
-      AgentStatus st = new AgentStatus(VersionCommand.version(), ProcessHandle.current().pid(), startedAt,
-          System.currentTimeMillis(), cfg.statusInterval().toMillis(), conn.host(), conn.engineVersion(),
-          events.connected(), List.copyOf(states), inventory.all().size(), inventory.running().size(),
-          pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), rules.rules().size(),
-          rules.enabled().size(), outputs.states());
-      try {
-        st.write(cfg.dataDir());
-      } catch (java.io.IOException | RuntimeException e) {
-        LOG.debug("cannot write status to {}: {}", cfg.dataDir(), e.toString());
-      }
-    };
+    Runnable report = () -> writeStatus(startedAt);
     report.run();
     ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vigil-status");
       t.setDaemon(true);
       return t;
     });
+    startup.onClose("status", status::shutdownNow);
     status.scheduleAtFixedRate(() -> {
-      LOG.info("status: events handled={} dropped={} queue={} alerts={} containers={} running={} logs-followed={} "
-              + "log-lines-cut={} events-stream={}",
-          pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(metrics), inventory.all().size(),
-          inventory.running().size(), logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
-          events.connected() ? "connected" : "reconnecting");
+      LOG.info("status: events handled={} dropped={} queue={} alerts={} containers={} running={} "
+              + "logs-followed={} log-lines-cut={} events-stream={}",
+          pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(), inventory.all().size(),
+          inventory.running().size(), logs == null ? 0 : logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
+          eventsConnected() ? "connected" : "reconnecting");
       report.run();
     }, cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
-
-    stop.await();
-    LOG.info("stopping");
-    status.shutdownNow();
-    for (int i = started.size() - 1; i >= 0; i--) {
-      started.get(i).close();
-    }
-    pipeline.close(Duration.ofSeconds(5));
-    anomaly.ifPresent(AnomalyDetector::close);
-    if (recorder != null) {
-      recorder.close();
-    }
-    // pending aggregation summaries, then each network sink spools its queue and delivers for up to 4 s (the
-    // shutdown hook waits 15 s in all); the alert store and the alerts file close last
-    outputs.close(Duration.ofSeconds(4));
-    conn.close();
-    if (endpoint != null) {
-      endpoint.close();
-    }
-    LOG.info("stopped: events handled={} dropped={} alerts={}", pipeline.handled(), pipeline.dropped(),
-        alertCount(metrics));
-    stopped.countDown();
-    return ExitCodes.OK;
   }
 
-  private static long alertCount(Metrics m) {
-    return (long) m.registry().find("vigil.alerts").counters().stream().mapToDouble(c -> c.count()).sum();
+  private void writeStatus(long startedAt) {
+    AgentStatus st = new AgentStatus(VersionCommand.version(), ProcessHandle.current().pid(), startedAt,
+        System.currentTimeMillis(), cfg.statusInterval().toMillis(), conn.host(), conn.engineVersion(),
+        eventsConnected(), List.copyOf(sensorStates), inventory.all().size(), inventory.running().size(),
+        pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(), rules.rules().size(),
+        rules.enabled().size(), outputs.states());
+    try {
+      st.write(cfg.dataDir());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write status to {}: {}", cfg.dataDir(), e.toString());
+    }
+  }
+
+  /** Whether the engine's events stream is open. */
+  private boolean eventsConnected() {
+    return events != null && events.connected();
+  }
+
+  private long alertCount() {
+    return (long) metrics.registry().find("vigil.alerts").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   /** Connects, retrying with back-off while --wait-for-engine allows; null when stopped while waiting. */

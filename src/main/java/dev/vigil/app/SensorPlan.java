@@ -1,11 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.event.Capability;
-import dev.vigil.sensor.fanotify.FanotifyFileSensor;
-import dev.vigil.sensor.proc.CgroupStatsSensor;
-import dev.vigil.sensor.proc.NetlinkProcConnector;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.vigil.sensor.SensorDeclaration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -13,108 +9,147 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Which sensors run on this host and what they can observe, decided once at start: each kernel sensor is probed
- * (netlink connector, fanotify, /proc network tables, cgroup counters); where one cannot run, its polling stand-in
- * runs instead and the reason is kept for the log, {@code vigil status} and metrics. The capability set decides
- * which rules load enabled. Immutable.
+ * Which sensors run on this host and what they can observe, decided once at start from the sensors' declarations
+ * alone ({@link SensorDeclaration}): each sensor not disabled is probed; a stand-in runs where the sensor it stands
+ * in for cannot (and waits in standby, or runs with less to do, where it can); the capabilities are those of the
+ * sensors that run, and they decide which rules load enabled. Immutable.
+ *
+ * @param decided every declared sensor with its state, in catalog order
+ * @param capabilities what the sensors that run provide, plus {@link Capability#CORE}
  */
-record SensorPlan(Map<String, String> unavailable, Set<String> disabled, Set<Capability> capabilities) {
+record SensorPlan(List<Decided> decided, Set<Capability> capabilities) {
 
-  static final String PROC = "kernel.proc";
-  static final String FANOTIFY = FanotifyFileSensor.NAME;
-  static final String NET = "kernel.net";
-  static final String CGROUP = CgroupStatsSensor.NAME;
-  static final List<String> ALL = List.of("docker.logs", "docker.stats", "docker.top", "docker.diff", PROC,
-      FANOTIFY, NET, CGROUP);
+  /** A sensor's state in the plan; {@link #label} is what status.json and {@code vigil status} show. */
+  enum State {
+    /** A primary sensor that runs. */
+    ACTIVE("active", true),
+    /** A stand-in that runs because the sensor it stands in for cannot. */
+    FALLBACK("fallback", true),
+    /** A stand-in that runs alongside the sensor it stands in for, with less to do. */
+    REDUCED("active", true),
+    /** A stand-in not needed: the sensor it stands in for runs. */
+    STANDBY("standby", false),
+    /** Its probe says it cannot run here. */
+    UNAVAILABLE("unavailable", false),
+    /** Named by {@code --disable-sensor}. */
+    DISABLED("disabled", false);
 
-  /** Probes the kernel sensors (those not disabled) on this host. */
+    final String label;
+    final boolean runs;
+
+    State(String label, boolean runs) {
+      this.label = label;
+      this.runs = runs;
+    }
+  }
+
+  /** One sensor's place in the plan: its declaration, state and the reason shown with the state. */
+  record Decided(SensorDeclaration declaration, State state, String detail) {
+    String name() {
+      return declaration.name();
+    }
+  }
+
+  SensorPlan {
+    decided = List.copyOf(decided);
+    capabilities = Set.copyOf(capabilities);
+  }
+
+  /** Probes the catalog's sensors that are not disabled, on this host. */
   static SensorPlan probe(Set<String> disabled) {
-    Map<String, String> unavailable = new LinkedHashMap<>();
-    if (!disabled.contains(PROC)) {
-      Optional<String> why = NetlinkProcConnector.unavailableReason();
-      why.ifPresent(w -> unavailable.put(PROC, w));
-    }
-    if (!disabled.contains(FANOTIFY)) {
-      FanotifyFileSensor.probe().ifPresent(e -> unavailable.put(FANOTIFY, e.getMessage()));
-    }
-    if (!disabled.contains(NET) && !Files.isReadable(Path.of("/proc/1/net/snmp"))) {
-      unavailable.put(NET, "cannot read other processes' /proc/<pid>/net (run as root)");
-    }
-    if (!disabled.contains(CGROUP)) {
-      CgroupStatsSensor.probe().ifPresent(w -> unavailable.put(CGROUP, w));
-    }
-    return new SensorPlan(Map.copyOf(unavailable), Set.copyOf(disabled), capabilities(disabled, unavailable));
+    return probe(SensorCatalog.declarations(), disabled);
   }
 
+  /** Probes the declared sensors that are not disabled, on this host. */
+  static SensorPlan probe(List<SensorDeclaration> declared, Set<String> disabled) {
+    return decide(declared, disabled, d -> d.probe().get());
+  }
+
+  /**
+   * Decides the plan with {@code probe} standing for each sensor's own probe (empty: can run; else why not).
+   *
+   * @throws IllegalArgumentException when a stand-in names a sensor that is not declared
+   */
+  static SensorPlan decide(List<SensorDeclaration> declared, Set<String> disabled,
+      Function<SensorDeclaration, Optional<String>> probe) {
+    Map<String, Optional<String>> canRun = new LinkedHashMap<>();
+    for (SensorDeclaration d : declared) {
+      canRun.put(d.name(), disabled.contains(d.name()) ? Optional.of("--disable-sensor") : probe.apply(d));
+    }
+    List<Decided> out = new ArrayList<>();
+    Set<Capability> caps = EnumSet.of(Capability.CORE);
+    for (SensorDeclaration d : declared) {
+      Decided x;
+      if (disabled.contains(d.name())) {
+        x = new Decided(d, State.DISABLED, "--disable-sensor");
+      } else if (canRun.get(d.name()).isPresent()) {
+        x = new Decided(d, State.UNAVAILABLE, canRun.get(d.name()).get());
+      } else if (d.isStandIn()) {
+        Optional<String> primary = canRun.get(d.standsInFor());
+        if (primary == null) {
+          throw new IllegalArgumentException(d.name() + " stands in for undeclared sensor " + d.standsInFor());
+        }
+        x = primary.isPresent() ? new Decided(d, State.FALLBACK, "polling the Engine API")
+            : d.alongside() ? new Decided(d, State.REDUCED, d.whilePrimaryRuns())
+            : new Decided(d, State.STANDBY, d.whilePrimaryRuns());
+      } else {
+        x = new Decided(d, State.ACTIVE, "");
+      }
+      if (x.state().runs) {
+        caps.addAll(d.provides());
+      }
+      out.add(x);
+    }
+    return new SensorPlan(out, caps);
+  }
+
+  Optional<Decided> find(String sensor) {
+    return decided.stream().filter(d -> d.name().equals(sensor)).findFirst();
+  }
+
+  /** True when {@code sensor} is to be started (active, a fallback, or a stand-in running alongside). */
   boolean runs(String sensor) {
-    return !disabled.contains(sensor) && !unavailable.containsKey(sensor);
+    return find(sensor).map(d -> d.state().runs).orElse(false);
   }
 
-  /** docker.top polls only where the process connector cannot run. */
-  boolean topNeeded() {
-    return !runs(PROC);
+  State state(String sensor) {
+    return find(sensor).map(Decided::state).orElseThrow(() -> new IllegalArgumentException("no sensor " + sensor));
   }
 
-  /** docker.stats polls the Engine API only where the cgroup counters cannot be read. */
-  boolean statsPollNeeded() {
-    return !runs(CGROUP);
-  }
-
-  /** With fanotify running, docker.diff only has to report deletions, which fanotify does not see. */
-  boolean diffDeletionsOnly() {
-    return runs(FANOTIFY);
-  }
-
-  private static Set<Capability> capabilities(Set<String> disabled, Map<String, String> unavailable) {
-    Set<Capability> caps = EnumSet.of(Capability.CORE, Capability.ENGINE_EVENTS);
-    boolean proc = !disabled.contains(PROC) && !unavailable.containsKey(PROC);
-    boolean fan = !disabled.contains(FANOTIFY) && !unavailable.containsKey(FANOTIFY);
-    if (!disabled.contains("docker.logs")) {
-      caps.add(Capability.LOG);
-    }
-    if (!disabled.contains("docker.stats") || (!disabled.contains(CGROUP) && !unavailable.containsKey(CGROUP))) {
-      caps.add(Capability.STATS);
-    }
-    if (proc || !disabled.contains("docker.top")) {
-      caps.add(Capability.PROCESS);
-      caps.add(Capability.PROCESS_TREE);
-    }
-    if (proc) {
-      caps.add(Capability.EXE_LAYER);
-      caps.add(Capability.PROCESS_FDS);
-      caps.add(Capability.PROCESS_IDS);
-    }
-    if (fan || !disabled.contains("docker.diff")) {
-      caps.add(Capability.FILE_CHANGE);
-    }
-    if (fan) {
-      caps.add(Capability.FILE_OPEN);
-    }
-    if (!disabled.contains(NET) && !unavailable.containsKey(NET)) {
-      caps.add(Capability.NETWORK);
-    }
-    return caps;
-  }
-
-  /** Log lines, one per kernel sensor that cannot run, naming the fallback. */
-  List<String> degradedLines() {
-    List<String> out = new ArrayList<>();
-    unavailable.forEach((name, why) -> out.add("sensor " + name + " unavailable: " + why + "; " + fallbackOf(name)));
+  /** Sensors whose probe said they cannot run here, with the reason. */
+  Map<String, String> unavailable() {
+    Map<String, String> out = new LinkedHashMap<>();
+    decided.stream().filter(d -> d.state() == State.UNAVAILABLE).forEach(d -> out.put(d.name(), d.detail()));
     return out;
   }
 
-  static String fallbackOf(String kernelSensor) {
-    switch (kernelSensor) {
-      case PROC:
-        return "docker.top polls processes instead (short-lived processes may be missed)";
-      case FANOTIFY:
-        return "docker.diff polls file changes instead (no file reads)";
-      case CGROUP:
-        return "docker.stats polls the Engine API for resource samples instead (costs the agent and dockerd CPU)";
-      default:
-        return "no connection events; rules on connections are disabled";
+  /** Log lines, one per sensor that cannot run, naming its stand-in or what is lost without it. */
+  List<String> degradedLines() {
+    List<String> out = new ArrayList<>();
+    for (Decided d : decided) {
+      if (d.state() == State.UNAVAILABLE) {
+        out.add("sensor " + d.name() + " unavailable: " + d.detail() + "; " + consequence(d.declaration()));
+      }
     }
+    return out;
+  }
+
+  /** What happens where {@code sensor} cannot run: its stand-in's work, or what is lost. */
+  private String consequence(SensorDeclaration sensor) {
+    for (Decided d : decided) {
+      if (sensor.name().equals(d.declaration().standsInFor())) {
+        return d.state().runs ? d.declaration().whileStandingIn()
+            : d.declaration().whileStandingIn() + ", but " + d.name() + " is " + d.state().label;
+      }
+    }
+    return sensor.withoutIt().isEmpty() ? "nothing stands in for it" : sensor.withoutIt();
+  }
+
+  /** Each sensor's state for status.json, in catalog order. */
+  List<AgentStatus.SensorState> states() {
+    return decided.stream().map(d -> new AgentStatus.SensorState(d.name(), d.state().label, d.detail())).toList();
   }
 }

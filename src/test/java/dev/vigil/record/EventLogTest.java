@@ -54,8 +54,10 @@ class EventLogTest {
         new dev.vigil.event.NetConnection(T, REF, "kernel.net", dev.vigil.event.NetConnection.Direction.OUTBOUND,
             "tcp", "127.0.0.1", 40000, "127.0.0.1", 8080, 9, "wget"),
         new dev.vigil.event.SensorNotice(T, REF, "kernel.net", "connect_attempts", 300, "active_opens=300"));
-    try (EventRecorder rec = new EventRecorder(file, new FixedDirectory(info()))) {
-      events.forEach(rec::record);
+    FixedDirectory containers = new FixedDirectory(info());
+    try (EventRecorder rec = EventRecorder.open(file, new dev.vigil.common.Metrics(
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))) {
+      events.forEach(e -> rec.record(e, containers));
     }
     EventLog log = new EventLog();
     List<Event> back = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.vigil.sensor.docker;
 
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import com.github.dockerjava.api.model.ChangeLog;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerActivity;
@@ -22,7 +24,12 @@ import java.util.Set;
  */
 public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.Seen> {
 
-  static final String NAME = "docker.diff";
+  public static final String NAME = "docker.diff";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.alongside(NAME, "writable-layer changes polled with the Engine API's diff",
+      Set.of(Capability.FILE_CHANGE), "kernel.fanotify", "docker.diff polls file changes instead (no file reads)",
+      "deletions only; kernel.fanotify sees writes");
   static final int MAX_PATHS = 50_000;
 
   /** Polls a quiet container may be skipped in a row when activity gates the deletions-only poll. */

@@ -1,5 +1,7 @@
 package dev.vigil.sensor.docker;
 
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
@@ -41,7 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerEventsSensor implements Sensor {
 
-  static final String NAME = "docker.events";
+  public static final String NAME = "docker.events";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.engine(NAME, "engine events: container life cycle, docker exec, images, networks, volumes",
+      Set.of(Capability.ENGINE_EVENTS)).required();
   private static final Logger LOG = LoggerFactory.getLogger(DockerEventsSensor.class);
   private static final int RAW_QUEUE = 8192;
   private static final int DEDUP_KEYS = 4096;

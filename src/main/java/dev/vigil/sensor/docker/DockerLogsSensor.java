@@ -1,5 +1,8 @@
 package dev.vigil.sensor.docker;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
@@ -27,7 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
-  static final String NAME = "docker.logs";
+  public static final String NAME = "docker.logs";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.engine(NAME, "every running container's output lines, followed through the Engine API",
+      Set.of(Capability.LOG));
   private static final Logger LOG = LoggerFactory.getLogger(DockerLogsSensor.class);
 
   private final DockerConnection conn;

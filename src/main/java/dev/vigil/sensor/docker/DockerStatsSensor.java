@@ -1,5 +1,8 @@
 package dev.vigil.sensor.docker;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
@@ -18,7 +21,13 @@ import java.time.Instant;
  */
 public final class DockerStatsSensor extends ContainerPoller<DockerStatsSensor.Previous> {
 
-  static final String NAME = "docker.stats";
+  public static final String NAME = "docker.stats";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.standIn(NAME, "resource samples polled from the Engine API",
+      Set.of(Capability.STATS), "kernel.cgroup",
+      "docker.stats polls the Engine API for resource samples instead (costs the agent and dockerd CPU)",
+      "kernel.cgroup reads the cgroup counters");
 
   /** The last sample of a container, for deltas. */
   static final class Previous {

@@ -1,5 +1,8 @@
 package dev.vigil.sensor.docker;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import com.github.dockerjava.api.command.TopContainerResponse;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
@@ -22,7 +25,12 @@ import java.util.Map;
  */
 public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen> {
 
-  static final String NAME = "docker.top";
+  public static final String NAME = "docker.top";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.standIn(NAME, "processes polled with the Engine API's top",
+      Set.of(Capability.PROCESS, Capability.PROCESS_TREE), "kernel.proc",
+      "docker.top polls processes instead (short-lived processes may be missed)", "kernel.proc sees every process");
   /** {@code ps} columns asked of the engine; the last one (args) takes the rest of the line. */
   static final String PS_ARGS = "-o pid,ppid,uid,tty,comm,args";
   private static final int MAX_PIDS = 32_768;

@@ -1,5 +1,8 @@
 package dev.vigil.sensor.fanotify;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
@@ -44,6 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class FanotifyFileSensor implements Sensor, Inventory.Listener {
 
   public static final String NAME = "kernel.fanotify";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.kernel(NAME, "files opened, written and created in containers, through fanotify",
+      Set.of(Capability.FILE_CHANGE, Capability.FILE_OPEN), () -> probe().map(Exception::getMessage), "");
   /** What is watched on every container root (reads only when {@link Options#reads()}). */
   static final long MASK = Fanotify.FAN_CLOSE_WRITE | Fanotify.FAN_CLOSE_NOWRITE | Fanotify.FAN_OPEN_EXEC;
   /** The reader's nice value by default: see {@link Options#readerNice()}. */

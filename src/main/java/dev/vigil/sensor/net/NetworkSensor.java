@@ -1,5 +1,7 @@
 package dev.vigil.sensor.net;
 
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
@@ -46,7 +48,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NetworkSensor implements Sensor, Inventory.Listener {
 
-  static final String NAME = "kernel.net";
+  public static final String NAME = "kernel.net";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.kernel(NAME, "connections, listening sockets and TCP counters from each container's /proc/net",
+      Set.of(Capability.NETWORK), NetworkSensor::probe, "no connection events; rules on connections are disabled");
   /** The default poll interval. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
   /** Sockets decoded per container and poll at most; the rest are counted as {@code vigil.net.truncated}. */
@@ -146,6 +152,12 @@ public final class NetworkSensor implements Sensor, Inventory.Listener {
     this.metrics = metrics;
     this.proc = procRoot;
     this.since = clock.instant();
+  }
+
+  /** Why this sensor cannot run on this host (other processes' /proc/net files unreadable); empty when it can. */
+  public static java.util.Optional<String> probe() {
+    return Files.isReadable(Path.of("/proc/1/net/snmp")) ? java.util.Optional.empty()
+        : java.util.Optional.of("cannot read other processes' /proc/<pid>/net (run as root)");
   }
 
   @Override

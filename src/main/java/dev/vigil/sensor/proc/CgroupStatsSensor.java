@@ -1,5 +1,8 @@
 package dev.vigil.sensor.proc;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
@@ -57,6 +60,10 @@ public final class CgroupStatsSensor implements Sensor, Inventory.Listener {
 
   /** The sensor's name, the {@code sensor} tag of its samples and metrics. */
   public static final String NAME = "kernel.cgroup";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.kernel(NAME, "resource samples read from the containers' cgroup files",
+      Set.of(Capability.STATS), CgroupStatsSensor::probe, "");
   /** Containers tracked at most; each holds up to seven descriptors. */
   static final int MAX_CONTAINERS = 4096;
   /** Ticks before a container whose cgroup could not be resolved is tried again (one minute at 5 s). */

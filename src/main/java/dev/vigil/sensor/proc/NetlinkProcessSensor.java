@@ -1,5 +1,8 @@
 package dev.vigil.sensor.proc;
 
+import java.util.Set;
+import dev.vigil.sensor.SensorDeclaration;
+import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.ContainerInfo;
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class NetlinkProcessSensor implements Sensor {
 
   public static final String NAME = "kernel.proc";
+
+  /** What this sensor provides and when it runs; listed in the agent's sensor catalog. */
+  public static final SensorDeclaration DECLARATION = SensorDeclaration.kernel(NAME,
+      "every exec, fork and exit, uid/gid/session change, through the netlink process connector",
+      Set.of(Capability.PROCESS, Capability.PROCESS_TREE, Capability.EXE_LAYER, Capability.PROCESS_FDS,
+          Capability.PROCESS_IDS), NetlinkProcConnector::unavailableReason, "");
   private static final Logger LOG = LoggerFactory.getLogger(NetlinkProcessSensor.class);
   private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
   private static final int MAX_UPPER_DIRS = 1024;
