@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.alert.AlertSink;
+import dev.vigil.alert.AlertStamp;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.Metrics;
 import dev.vigil.sink.AggregationOptions;
@@ -37,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * The agent's alert path, built from the configuration (file merged with the command line):
  *
  * <pre>
- *  engine ──► AlertAggregator ──► FanOut ──► stdout            (min_priority)
- *                                        ├─► alerts file       (min_priority, size rotation)
- *                                        ├─► alert store       (SQLite, store: section)
- *                                        └─► DeliveringSink ──► spool ──► Slack / webhooks / OpenSearch / any
+ *  engine ──► AlertAggregator ──► AlertStamp ──► FanOut ──► stdout            (min_priority)
+ *             (repeats folded)     (host, id)             ├─► alerts file       (min_priority, size rotation)
+ *                                                         ├─► alert store       (SQLite, store: section)
+ *                                                         └─► DeliveringSink ──► spool ──► Slack / webhooks / OpenSearch / any
  * </pre>
  *
  * Network destinations each get a {@link DeliveringSink} with a spool under {@code <data-dir>/spool/<name>/}.
@@ -142,7 +143,7 @@ final class AlertOutputs {
         }
       }
       for (Extra e : network) {
-        DeliveringSink d = new DeliveringSink(e.destination(), e.options(), spoolRoot, metrics, clock, hostname);
+        DeliveringSink d = new DeliveringSink(e.destination(), e.options(), spoolRoot, metrics, clock);
         delivering.add(d);
         sinks.add(d);
       }
@@ -156,12 +157,12 @@ final class AlertOutputs {
       }
       throw e;
     }
-    FanOut fanOut = new FanOut(sinks, metrics);
+    AlertSink stamp = new AlertStamp(hostname, new FanOut(sinks, metrics));
     AggregationOptions agg = cfg.aggregationOptions();
     AlertAggregator aggregator = null;
-    AlertSink head = fanOut;
+    AlertSink head = stamp;
     if (!agg.window().isZero() || !agg.rules().isEmpty()) {
-      aggregator = new AlertAggregator(agg, fanOut, clock, metrics);
+      aggregator = new AlertAggregator(agg, stamp, clock, metrics);
       head = aggregator;
     }
     for (DeliveringSink d : delivering) {

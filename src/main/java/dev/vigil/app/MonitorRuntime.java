@@ -242,18 +242,17 @@ final class MonitorRuntime {
   private void engine() throws Startup.Failure {
     List<Detector> detectors = new ArrayList<>();
     try {
-      LogSignatureDetector.fromConfig(detectorSettings.logSignatures(), cfg.hostname(), metrics)
-          .ifPresent(detectors::add);
-      AnomalyDetector.fromConfig(detectorSettings.anomaly(), cfg.dataDir(), cfg.hostname(), metrics)
+      LogSignatureDetector.fromConfig(detectorSettings.logSignatures(), metrics).ifPresent(detectors::add);
+      AnomalyDetector.fromConfig(detectorSettings.anomaly(), cfg.dataDir(), metrics)
           .ifPresent(a -> {
             detectors.add(a);
             startup.onClose("anomaly baselines", a::close);
           });
-      detectors.addAll(BehaviourDetectors.create(detectorSettings.behaviour(), inventory, cfg.hostname(), metrics));
+      detectors.addAll(BehaviourDetectors.create(detectorSettings.behaviour(), inventory, metrics));
     } catch (IOException | RuntimeException e) {
       throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
     }
-    engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.hostname()),
+    engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory),
         new DetectorEngine(detectors)));
   }
 
@@ -315,7 +314,8 @@ final class MonitorRuntime {
       LOG.info("status: events handled={} dropped={} queue={} alerts={} containers={} running={} "
               + "logs-followed={} log-lines-cut={} events-stream={}",
           pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(), inventory.all().size(),
-          inventory.running().size(), logs == null ? 0 : logs.following(), metrics.count("vigil.log.truncated", "sensor", "docker.logs"),
+          inventory.running().size(), logs == null ? 0 : logs.following(),
+          metrics.count("vigil.log.truncated", "sensor", DockerLogsSensor.NAME),
           eventsConnected() ? "connected" : "reconnecting");
       report.run();
     }, cfg.statusInterval().toMillis(), cfg.statusInterval().toMillis(), TimeUnit.MILLISECONDS);

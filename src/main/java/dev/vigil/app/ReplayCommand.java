@@ -1,7 +1,10 @@
 package dev.vigil.app;
 
+import dev.vigil.alert.AlertSink;
+import dev.vigil.alert.AlertStamp;
 import dev.vigil.alert.FalcoJson;
 import dev.vigil.engine.RuleEngine;
+import dev.vigil.event.ContainerActivity;
 import dev.vigil.record.EventLog;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.event.Capability;
@@ -49,14 +52,16 @@ final class ReplayCommand implements Callable<Integer> {
       return ExitCodes.ERROR;
     }
     EventLog log = new EventLog();
-    RuleEngine engine = new RuleEngine(rules, log, hostname != null ? hostname : MonitorCommand.localHostname());
     long[] alerts = {0};
+    AlertSink print = new AlertStamp(hostname != null ? hostname : MonitorCommand.localHostname(), a -> {
+      alerts[0]++;
+      out.println(FalcoJson.toJson(a));
+    });
+    // the monitor's chain, with the recording as the inventory and the rules as the only engine
+    EventChain chain = new EventChain(log, new ContainerActivity(), null, new RuleEngine(rules, log), print);
     List<EventLog.BadLine> bad;
     try (BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
-      bad = log.read(in, e -> engine.process(e, a -> {
-        alerts[0]++;
-        out.println(FalcoJson.toJson(a));
-      }));
+      bad = log.read(in, chain);
     } catch (java.nio.file.NoSuchFileException e) {
       err.println("vigil: no such events file: " + events);
       err.flush();

@@ -2,10 +2,10 @@ package dev.vigil.detect;
 
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.Priority;
+import dev.vigil.alert.StandardFields;
 import dev.vigil.event.ContainerRef;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ import java.util.Map;
  *     .tags("network", "mitre_discovery", "T1046")
  *     .field("vigil.scan.ports", 300)
  *     .output("Port scan from container (ports=%d ...)".formatted(300))
- *     .build(hostname));
+ *     .build());
  * }</pre>
  */
 public final class DetectorAlert {
@@ -28,7 +28,7 @@ public final class DetectorAlert {
   private final Priority priority;
   private final String source;
   private final Instant time;
-  private final Map<String, Object> fields = new LinkedHashMap<>();
+  private final Map<String, Object> fields;
   private final List<String> tags = new ArrayList<>();
   private String output = "";
 
@@ -38,12 +38,7 @@ public final class DetectorAlert {
     this.priority = priority;
     this.source = source;
     this.time = time;
-    fields.put("evt.time", time.getEpochSecond() * 1_000_000_000L + time.getNano());
-    fields.put("evt.type", evtType);
-    fields.put("container.id", container.shortId());
-    fields.put("container.name", container.name());
-    fields.put("container.image.repository", container.imageRepository());
-    fields.put("container.image.tag", container.imageTag());
+    this.fields = StandardFields.of(time, evtType, container);
   }
 
   /**
@@ -75,7 +70,8 @@ public final class DetectorAlert {
     return this;
   }
 
-  public Alert build(String hostname) {
-    return new Alert(time, rule, priority, output, source, tags, hostname, fields);
+  /** The alert; the output stage stamps host name and id. */
+  public Alert build() {
+    return new Alert(time, rule, priority, output, source, tags, fields);
   }
 }

@@ -16,12 +16,10 @@ import java.util.List;
 public final class RuleEngine implements Engine {
 
   private final RuleSet rules;
-  private final String hostname;
   private final int loaded;
 
-  public RuleEngine(LoadResult result, ContainerDirectory directory, String hostname) {
+  public RuleEngine(LoadResult result, ContainerDirectory directory) {
     this.rules = new RuleSet(result, directory);
-    this.hostname = hostname;
     this.loaded = result.rules().size();
   }
 
@@ -32,7 +30,7 @@ public final class RuleEngine implements Engine {
 
   private Alert alert(Event e, CompiledRule r, java.util.Map<String, Object> fields) {
     return new Alert(e.time(), r.name(), r.priority(), r.output().render(fields), e.kind().source(), r.tags(),
-        hostname, fields);
+        fields);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.alert.StandardFields;
 import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.Event;
 import dev.vigil.rules.field.FieldTable;
@@ -72,13 +73,7 @@ public final class RuleSet {
   /** The container fields every alert carries, then the fields the rule's output names (null when missing). */
   private Map<String, Object> outputFields(CompiledRule r) {
     Event e = ctx.event();
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("evt.time", e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
-    f.put("evt.type", FieldTable.eventType(e));
-    f.put("container.id", e.container().shortId());
-    f.put("container.name", e.container().name());
-    f.put("container.image.repository", e.container().imageRepository());
-    f.put("container.image.tag", e.container().imageTag());
+    Map<String, Object> f = StandardFields.of(e.time(), FieldTable.eventType(e), e.container());
     for (Map.Entry<String, FieldAccessor> x : r.outputFields().entrySet()) {
       FieldAccessor a = x.getValue();
       Object v = a == null ? null : ctx.value(a);

@@ -81,7 +81,6 @@ public final class DeliveringSink implements AlertSink, AutoCloseable {
   private final String name;
   private final DeliveryOptions options;
   private final Clock clock;
-  private final String hostname;
   private final Spool spool;
   private final ArrayBlockingQueue<Envelope> queue;
   private final Thread writer;
@@ -114,12 +113,11 @@ public final class DeliveringSink implements AlertSink, AutoCloseable {
    * @throws UncheckedIOException when the spool directory cannot be used, with the path in the message
    */
   public DeliveringSink(Destination destination, DeliveryOptions options, Path spoolRoot, Metrics metrics,
-      Clock clock, String hostname) {
+      Clock clock) {
     this.destination = destination;
     this.name = destination.name();
     this.options = options;
     this.clock = clock;
-    this.hostname = hostname;
     Path dir = spoolRoot.resolve(directoryName(name));
     try {
       this.spool = Spool.open(dir, options.spoolMaxBytes(), options.fsync(), Duration.ofSeconds(1),
@@ -267,7 +265,7 @@ public final class DeliveringSink implements AlertSink, AutoCloseable {
     fields.put("vigil.sink.last_error", lastError);
     try {
       path.accept(new Alert(clock.instant(), SPOOL_FILLING_RULE, Priority.ERROR, text, "vigil",
-          List.of("vigil", "delivery"), hostname, fields));
+          List.of("vigil", "delivery"), fields));
     } catch (RuntimeException e) {
       LOG.error("sink {}: cannot send the spool-filling alert: {}", name, e.toString());
     }

@@ -1,7 +1,6 @@
 package dev.vigil.sink;
 
 import dev.vigil.alert.Alert;
-import dev.vigil.alert.AlertIds;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Metrics;
 import java.util.List;
@@ -12,10 +11,8 @@ import org.slf4j.LoggerFactory;
  * Delivers each alert to every sink in order; a sink that throws does not stop the others. Counts alerts per
  * rule and priority ({@code vigil.alerts}). Thread-safe when its sinks are.
  *
- * <p>This is where an alert gets its id ({@link Alert#id()}, from {@link AlertIds}) when it has none yet: every alert
- * that reaches a sink passes here exactly once (after aggregation, whose summaries are new alerts; "Alert spool
- * filling" alerts too, as they enter at the head of the path), and every sink is handed the same object, so the
- * alerts file, stdout, the store and each network destination show the same id.
+ * <p>Every sink is handed the same object, so the alerts file, stdout, the store and each network destination show
+ * the same id (stamped before, by {@link dev.vigil.alert.AlertStamp}).
  */
 public final class FanOut implements AlertSink {
 
@@ -30,8 +27,7 @@ public final class FanOut implements AlertSink {
   }
 
   @Override
-  public void accept(Alert incoming) {
-    Alert alert = incoming.id() == null ? incoming.withId(AlertIds.next()) : incoming;
+  public void accept(Alert alert) {
     metrics.counter("vigil.alerts", "priority", alert.priority().label()).increment();
     metrics.counter("vigil.alerts.rule", "rule", alert.rule()).increment();
     for (AlertSink s : sinks) {

@@ -80,7 +80,7 @@ class SpooledOpenSearchIT {
         "{\"url\":\"" + os.url() + "\",\"index\":\"vigil-it-spooled\",\"max_batch\":500}"));
     Metrics m1 = Metrics.inMemory();
     DeliveringSink first = new DeliveringSink(new OpenSearchDestination(cfg, m1), DeliveryOptions.defaults(), spool,
-        m1, Clock.systemUTC(), "it-host");
+        m1, Clock.systemUTC());
     first.start();
     // warm-up: the template is installed before the first bulk
     first.accept(alert(-1));
@@ -101,7 +101,7 @@ class SpooledOpenSearchIT {
 
     Metrics m2 = Metrics.inMemory();
     DeliveringSink second = new DeliveringSink(new OpenSearchDestination(cfg, m2), DeliveryOptions.defaults(), spool,
-        m2, Clock.systemUTC(), "it-host");
+        m2, Clock.systemUTC());
     second.start();
     try {
       await("spool drained", Duration.ofSeconds(120), () -> second.state().spoolRecords() == 0);

@@ -106,7 +106,7 @@ final class DefaultRulesFixture {
 
   static List<Alert> run(LoadResult rules, Event e, ContainerInfo info) {
     List<Alert> out = new ArrayList<>();
-    new RuleEngine(rules, new Directory().with(info), "docker-host-1").process(e, out::add);
+    new RuleEngine(rules, new Directory().with(info)).process(e, out::add);
     return out;
   }
 

@@ -464,7 +464,7 @@ class ExceptionsAndOverridesTest {
 
   private static List<String> render(LoadResult r) {
     List<Alert> alerts = new ArrayList<>();
-    new RuleEngine(r, null, "host1").process(bashUnder("sshd"), alerts::add);
+    new RuleEngine(r, null).process(bashUnder("sshd"), alerts::add);
     return alerts.stream().map(Alert::output).toList();
   }
 

@@ -511,7 +511,7 @@ class RuleCompilerTest {
     assertThat(rule(r, "shell").enabled()).isTrue();
     assertThat(withCode(r, "VR118")).isEmpty();
     List<Alert> alerts = new ArrayList<>();
-    new RuleEngine(r, null, "host1").process(exec("bash"), alerts::add);
+    new RuleEngine(r, null).process(exec("bash"), alerts::add);
     assertThat(alerts).singleElement().satisfies(a -> {
       assertThat(a.output()).isEqualTo("shell bash in pod <NA> (user=root)");
       assertThat(a.outputFields()).containsEntry("k8s.pod.name", null);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Lost events are an alert, through the same rules path as everything else; attempt counters are not. */
 class SensorHealthRuleTest {
 
-  private final RuleEngine engine = new RuleEngine(DefaultRulesFixture.ALL, null, "h");
+  private final RuleEngine engine = new RuleEngine(DefaultRulesFixture.ALL, null);
 
   private List<Alert> run(String what) {
     List<Alert> out = new ArrayList<>();

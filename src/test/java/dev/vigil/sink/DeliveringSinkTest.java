@@ -95,7 +95,7 @@ class DeliveringSinkTest {
   }
 
   private DeliveringSink sink(Destination d, DeliveryOptions o) {
-    DeliveringSink s = new DeliveringSink(d, o, dataDir.resolve("spool"), metrics, Clock.systemUTC(), "host-1");
+    DeliveringSink s = new DeliveringSink(d, o, dataDir.resolve("spool"), metrics, Clock.systemUTC());
     open.add(s);
     return s;
   }
@@ -342,7 +342,7 @@ class DeliveringSinkTest {
     assertThat(a.rule()).isEqualTo("Alert spool filling");
     assertThat(a.priority()).isEqualTo(Priority.ERROR);
     assertThat(a.source()).isEqualTo("vigil");
-    assertThat(a.hostname()).isEqualTo("host-1");
+    assertThat(a.hostname()).as("stamped at the head of the alert path").isNull();
     assertThat(a.outputFields()).containsEntry("vigil.sink", "stuck").containsKey("vigil.spool.bytes");
     assertThat(a.output()).contains("stuck").contains("%");
     await("oldest dropped", () -> s.spool().droppedRecords() > 0);
@@ -352,7 +352,7 @@ class DeliveringSinkTest {
   void unusableSpoolDirectory_failsWithThePath() throws Exception {
     Path file = Files.createFile(dataDir.resolve("not-a-dir"));
     assertThatThrownBy(() -> new DeliveringSink(new ScriptedDestination("x", 1), options(), file, metrics,
-        Clock.systemUTC(), "h")).isInstanceOf(UncheckedIOException.class).hasMessageContaining("not-a-dir")
+        Clock.systemUTC())).isInstanceOf(UncheckedIOException.class).hasMessageContaining("not-a-dir")
         .hasMessageContaining("sink x");
   }
 

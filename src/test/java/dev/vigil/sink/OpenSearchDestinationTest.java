@@ -372,7 +372,7 @@ class OpenSearchDestinationTest {
     bulk = limitedTo(limit);
     OpenSearchDestination d = destination("{url: '" + url + "', max_batch: 100}");
     DeliveringSink sink = new DeliveringSink(d, DeliveryOptions.defaults(), dir.resolve("spool"), metrics,
-        java.time.Clock.systemUTC(), "h");
+        java.time.Clock.systemUTC());
     sink.start();
     List<Envelope> alerts = sized("d", 300, 1_500, 5, 250);
     try {

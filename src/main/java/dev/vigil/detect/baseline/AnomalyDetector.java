@@ -77,7 +77,6 @@ public final class AnomalyDetector implements Detector, AutoCloseable {
 
   private final AnomalyConfig cfg;
   private final BaselineStore store;
-  private final String hostname;
   private final Metrics metrics;
   private final ExecutorService io;
 
@@ -97,10 +96,9 @@ public final class AnomalyDetector implements Detector, AutoCloseable {
   /**
    * A detector whose models live in {@code <dataDir>/baselines}, with its own I/O thread.
    *
-   * @param hostname the host name alerts carry
    */
-  public AnomalyDetector(AnomalyConfig cfg, Path dataDir, String hostname, Metrics metrics) {
-    this(cfg, new BaselineStore(dataDir), hostname, metrics, Executors.newSingleThreadExecutor(r -> {
+  public AnomalyDetector(AnomalyConfig cfg, Path dataDir, Metrics metrics) {
+    this(cfg, new BaselineStore(dataDir), metrics, Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "vigil-baseline-io");
       t.setDaemon(true);
       return t;
@@ -111,16 +109,15 @@ public final class AnomalyDetector implements Detector, AutoCloseable {
    * The detector the configuration asks for: empty when {@code detectors.anomaly.enabled} is false, in which case
    * nothing is aggregated, no thread is started and no file is written.
    */
-  public static Optional<AnomalyDetector> fromConfig(AnomalyConfig cfg, Path dataDir, String hostname,
+  public static Optional<AnomalyDetector> fromConfig(AnomalyConfig cfg, Path dataDir,
       Metrics metrics) {
-    return cfg.enabled() ? Optional.of(new AnomalyDetector(cfg, dataDir, hostname, metrics)) : Optional.empty();
+    return cfg.enabled() ? Optional.of(new AnomalyDetector(cfg, dataDir, metrics)) : Optional.empty();
   }
 
   /** A detector with a given I/O executor (tests pass one that runs tasks at once). Owns and shuts it down. */
-  AnomalyDetector(AnomalyConfig cfg, BaselineStore store, String hostname, Metrics metrics, ExecutorService io) {
+  AnomalyDetector(AnomalyConfig cfg, BaselineStore store, Metrics metrics, ExecutorService io) {
     this.cfg = cfg;
     this.store = store;
-    this.hostname = hostname;
     this.metrics = metrics;
     this.io = io;
   }
@@ -362,7 +359,7 @@ public final class AnomalyDetector implements Detector, AutoCloseable {
             + " interval=%s+%ds samples_learned=%d)",
         a.score(), a.threshold(), drivers, c.name(), s.imageKey(), s.start(), cfg.intervalSeconds(),
         a.samplesSeen()));
-    return b.build(hostname);
+    return b.build();
   }
 
   /** MITRE ATT&CK tags for a feature that drove a score, where one technique is the usual reason. */

@@ -20,17 +20,15 @@ public final class BehaviourDetectors {
    * spike, new listening port. Empty when {@code detectors.behaviour.enabled} is false.
    *
    * @param dir the container inventory (CPU limits, commands); only {@link ContainerDirectory#find} is used
-   * @param hostname the {@code hostname} alerts carry
    * @param metrics where dropped state ({@code vigil.detector.evicted}), capped targets and suppressed alerts are
    *     counted, tagged with the detector's name
    */
-  public static List<Detector> create(BehaviourConfig cfg, ContainerDirectory dir, String hostname,
-      Metrics metrics) {
+  public static List<Detector> create(BehaviourConfig cfg, ContainerDirectory dir, Metrics metrics) {
     List<Detector> out = new ArrayList<>();
     if (!cfg.enabled()) {
       return out;
     }
-    DetectorContext ctx = new DetectorContext(hostname, dir, metrics, cfg.maxContainers(), cfg.maxWorkloads(),
+    DetectorContext ctx = new DetectorContext(dir, metrics, cfg.maxContainers(), cfg.maxWorkloads(),
         cfg.stateIdle(), cfg.ignoreImages());
     if (cfg.portScan().enabled()) {
       out.add(new PortScanDetector(cfg.portScan(), ctx));

@@ -341,7 +341,7 @@ public final class CryptoMiningDetector extends ContainerDetector<CryptoMiningDe
         .field("vigil.cpu.batch", st.cpu.learned() ? st.batch : null)
         .field("vigil.cpu.workload_baseline_percent", w == null ? null : round(w.baseline * 100))
         .output(text.toString())
-        .build(ctx.hostname()));
+        .build());
   }
 
   private boolean fresh(long at, long now) {

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param ignoreImages image patterns the detectors skip: {@code repo}, {@code repo:tag}, or a prefix ending in
  *     {@code *}
  */
-public record DetectorContext(String hostname, ContainerDirectory directory, Metrics metrics, int maxContainers,
+public record DetectorContext(ContainerDirectory directory, Metrics metrics, int maxContainers,
     int maxWorkloads, Duration stateIdle, List<String> ignoreImages) {
 
   public DetectorContext {

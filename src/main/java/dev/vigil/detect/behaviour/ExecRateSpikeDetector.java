@@ -137,6 +137,6 @@ public final class ExecRateSpikeDetector extends ContainerDetector<ExecRateSpike
         .field("vigil.exec.recent_procs", recent.toString())
         .output("Exec rate spike in container (execs=" + total + " in " + windowS + "s baseline=" + base
             + " recent=" + recent + " container=" + ref.name() + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+        .build());
   }
 }

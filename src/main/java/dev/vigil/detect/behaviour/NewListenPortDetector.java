@@ -124,7 +124,7 @@ public final class NewListenPortDetector extends ContainerDetector<NewListenPort
         .output("New listening port in container (port=" + c.l4proto() + "/" + port + " address=" + c.localIp()
             + " process=" + (c.procName().isEmpty() ? "<NA>" : c.procName()) + " container=" + ref.name()
             + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+        .build());
   }
 
   /** The container's other listening ports, as {@code 80,443}. */

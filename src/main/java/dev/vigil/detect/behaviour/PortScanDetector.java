@@ -260,7 +260,7 @@ public final class PortScanDetector extends ContainerDetector<PortScanDetector.S
             + (range.isEmpty() ? "" : " range=" + range) + " hosts=" + st.hosts.distinct() + " failed_attempts="
             + st.fails + " window=" + windowS + "s procs=" + (procs.length() == 0 ? "<NA>" : procs)
             + " container=" + ref.name() + " image=" + ref.image() + ")")
-        .build(ctx.hostname()));
+        .build());
   }
 
   /** The number after {@code key} in a notice's message, or -1. */

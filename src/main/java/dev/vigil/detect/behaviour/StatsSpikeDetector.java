@@ -80,7 +80,7 @@ abstract class StatsSpikeDetector extends ContainerDetector<StatsSpikeDetector.S
       st.episode = true;
       DetectorAlert a = DetectorAlert.of(rule, Priority.WARNING, "vigil", s.time(), s.container());
       describe(s, v, base, a);
-      out.accept(a.field("vigil.spike.sustained_s", (now - st.spikeSince) / 1000).build(ctx.hostname()));
+      out.accept(a.field("vigil.spike.sustained_s", (now - st.spikeSince) / 1000).build());
     }
   }
 }

@@ -50,7 +50,6 @@ public final class LogSignatureDetector implements Detector {
 
   private final SignatureSet signatures;
   private final Duration window;
-  private final String hostname;
   private final Metrics metrics;
   private final Map<String, Window> windows;
 
@@ -64,14 +63,13 @@ public final class LogSignatureDetector implements Detector {
     }
   }
 
-  public LogSignatureDetector(SignatureSet signatures, Duration throttleWindow, int maxTracked, String hostname,
+  public LogSignatureDetector(SignatureSet signatures, Duration throttleWindow, int maxTracked,
       Metrics metrics) {
     if (maxTracked < 1) {
       throw new IllegalArgumentException("maxTracked must be at least 1, got " + maxTracked);
     }
     this.signatures = signatures;
     this.window = throttleWindow;
-    this.hostname = hostname;
     this.metrics = metrics;
     this.windows = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
@@ -91,13 +89,13 @@ public final class LogSignatureDetector implements Detector {
    * @throws SignatureFileException if a signature file is malformed or the configuration names unknown signatures
    * @throws IOException if a signature file cannot be read
    */
-  public static Optional<LogSignatureDetector> fromConfig(LogSignatureConfig cfg, String hostname, Metrics metrics)
+  public static Optional<LogSignatureDetector> fromConfig(LogSignatureConfig cfg, Metrics metrics)
       throws IOException {
     if (!cfg.enabled()) {
       return Optional.empty();
     }
     SignatureSet set = SignatureSet.load(cfg.builtin(), cfg.files(), cfg.disabledSignatures());
-    return Optional.of(new LogSignatureDetector(set, cfg.throttleWindow(), cfg.maxTracked(), hostname, metrics));
+    return Optional.of(new LogSignatureDetector(set, cfg.throttleWindow(), cfg.maxTracked(), metrics));
   }
 
   @Override
@@ -171,7 +169,7 @@ public final class LogSignatureDetector implements Detector {
         .field("vigil.logsig.description", s.description())
         .field("vigil.logsig.suppressed", suppressed)
         .output(output)
-        .build(hostname);
+        .build();
   }
 
   /** The part of the line around the match, escaped, with an ellipsis where it was cut. */

@@ -44,7 +44,7 @@ class AnomalyDetectorTest {
   }
 
   private AnomalyDetector detector(AnomalyConfig cfg) {
-    return new AnomalyDetector(cfg, new BaselineStore(dataDir), "host-1", metrics, new DirectExecutor());
+    return new AnomalyDetector(cfg, new BaselineStore(dataDir), metrics, new DirectExecutor());
   }
 
   private static Instant at(int interval) {
@@ -110,7 +110,7 @@ class AnomalyDetectorTest {
       assertThat(a.rule()).isEqualTo("Anomalous behaviour in container");
       assertThat(a.priority()).isEqualTo(Priority.WARNING);
       assertThat(a.source()).isEqualTo("vigil");
-      assertThat(a.hostname()).isEqualTo("host-1");
+      assertThat(a.hostname()).as("stamped at the output stage, not by detectors").isNull();
       assertThat(a.tags()).contains("anomaly", "mitre_exfiltration", "T1041");
       assertThat(a.time()).isEqualTo(at(201));
       Map<String, Object> f = a.outputFields();
@@ -214,7 +214,7 @@ class AnomalyDetectorTest {
       steady(d, new Synthetic(17), API, 0, 20);
     }
     AnomalyConfig otherInterval = new AnomalyConfig(true, 60, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 256, 600, 7L);
-    try (AnomalyDetector d = new AnomalyDetector(otherInterval, new BaselineStore(dataDir), "h", metrics,
+    try (AnomalyDetector d = new AnomalyDetector(otherInterval, new BaselineStore(dataDir), metrics,
         new DirectExecutor())) {
       feed(d, new Synthetic(18).steadyEvents(API, at(40)));
       assertThat(d.model(API_KEY)).get().extracting(ImageBaseline::samples).isEqualTo(0L);
@@ -310,7 +310,7 @@ class AnomalyDetectorTest {
 
   @Test
   void withItsOwnIoThread_loadsAndSavesOffTheCallingThread_andCloseWaitsForThem() throws IOException {
-    AnomalyDetector d = new AnomalyDetector(config(8), dataDir, "h", metrics);
+    AnomalyDetector d = new AnomalyDetector(config(8), dataDir, metrics);
     Synthetic gen = new Synthetic(23);
     // Far faster than real time: the model's load may still be in flight when samples close. They are held (a few)
     // until it arrives; the rest are dropped and counted. None is lost without a count, whatever the timing.
@@ -328,8 +328,8 @@ class AnomalyDetectorTest {
   @Test
   void disabledInTheConfiguration_noDetector() {
     AnomalyConfig off = new AnomalyConfig(false, IV, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 256, 600, 7L);
-    assertThat(AnomalyDetector.fromConfig(off, dataDir, "h", metrics)).isEmpty();
-    try (AnomalyDetector on = AnomalyDetector.fromConfig(config(8), dataDir, "h", metrics).orElseThrow()) {
+    assertThat(AnomalyDetector.fromConfig(off, dataDir, metrics)).isEmpty();
+    try (AnomalyDetector on = AnomalyDetector.fromConfig(config(8), dataDir, metrics).orElseThrow()) {
       assertThat(on.name()).isEqualTo("anomaly");
     }
     assertThat(dataDir.resolve("baselines")).doesNotExist();

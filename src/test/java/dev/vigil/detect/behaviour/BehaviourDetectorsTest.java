@@ -23,7 +23,7 @@ class BehaviourDetectorsTest {
   private static final ContainerDirectory EMPTY = ContainerDirectory.of(java.util.Map.of());
 
   private static List<String> names(BehaviourConfig cfg) {
-    return BehaviourDetectors.create(cfg, EMPTY, "h", Metrics.inMemory()).stream().map(Detector::name).toList();
+    return BehaviourDetectors.create(cfg, EMPTY, Metrics.inMemory()).stream().map(Detector::name).toList();
   }
 
   @Test
@@ -44,13 +44,14 @@ class BehaviourDetectorsTest {
 
   @Test
   void alertsGoThroughTheEngine_inFalcosShape() throws Exception {
-    DetectorEngine engine = new DetectorEngine(BehaviourDetectors.create(BehaviourConfig.defaults(), EMPTY, "node-1",
+    DetectorEngine engine = new DetectorEngine(BehaviourDetectors.create(BehaviourConfig.defaults(), EMPTY,
         Metrics.inMemory()));
     ContainerRef c = new ContainerRef("c".repeat(64), "victim", "nginx", "1.27", "");
     List<Alert> alerts = new ArrayList<>();
     Instant t = Instant.parse("2026-03-01T10:00:00Z");
     engine.process(new ProcessExec(t, c, "kernel.proc", 10, 1, "xmrig", "/tmp/xmrig",
-        List.of("/tmp/xmrig", "-o", "stratum+tcp://p:3333"), 0, "root", "", ExecOrigin.DOCKER_EXEC, ""), alerts::add);
+        List.of("/tmp/xmrig", "-o", "stratum+tcp://p:3333"), 0, "root", "", ExecOrigin.DOCKER_EXEC, ""),
+        new dev.vigil.alert.AlertStamp("node-1", alerts::add)); // the output stage names the host
     assertThat(engine.failures()).isZero();
     assertThat(alerts).hasSize(1);
     JsonNode json = new ObjectMapper().readTree(FalcoJson.toJson(alerts.get(0)));

@@ -71,7 +71,7 @@ final class Fixture {
   }
 
   DetectorContext context(int maxContainers) {
-    return new DetectorContext("testhost", directory, metrics, maxContainers, 1024, Duration.ofMinutes(10),
+    return new DetectorContext(directory, metrics, maxContainers, 1024, Duration.ofMinutes(10),
         List.of());
   }
 

@@ -38,7 +38,7 @@ class PortScanDetectorTest {
     assertThat(a.priority()).isEqualTo(Priority.WARNING);
     assertThat(a.source()).isEqualTo("vigil");
     assertThat(a.tags()).contains("T1046", "mitre_discovery");
-    assertThat(a.hostname()).isEqualTo("testhost");
+    assertThat(a.hostname()).as("stamped at the output stage, not by detectors").isNull();
     assertThat(a.outputFields()).containsEntry("container.name", "scanner")
         .containsEntry("container.id", c.shortId())
         .containsEntry("vigil.scan.trigger", "distinct_ports")
@@ -263,7 +263,7 @@ class PortScanDetectorTest {
 
   @Test
   void hostEvents_andIgnoredImages_areSkipped() {
-    PortScanDetector d = new PortScanDetector(PortScanConfig.defaults(), new DetectorContext("h", f.directory,
+    PortScanDetector d = new PortScanDetector(PortScanConfig.defaults(), new DetectorContext(f.directory,
         f.metrics, 10, 10, Duration.ofMinutes(10), List.of("vigil-test/*")));
     ncLoop(d, c, 1, 100);
     ncLoop(d, ContainerRef.HOST, 1, 100);

@@ -84,11 +84,11 @@ class LogSignatureConfigTest {
   void theConfigurationTurnsTheDetectorOffOrTunesIt() throws Exception {
     Metrics metrics = Metrics.inMemory();
     LogSignatureConfig off = new LogSignatureConfig(false, true, List.of(), List.of(), Duration.ofMinutes(1), 10);
-    assertThat(LogSignatureDetector.fromConfig(off, "h", metrics)).isEmpty();
+    assertThat(LogSignatureDetector.fromConfig(off, metrics)).isEmpty();
 
     LogSignatureConfig tuned = new LogSignatureConfig(true, true, List.of(), List.of("nmap.report"),
         Duration.ofMinutes(1), 10);
-    LogSignatureDetector d = LogSignatureDetector.fromConfig(tuned, "h", metrics).orElseThrow();
+    LogSignatureDetector d = LogSignatureDetector.fromConfig(tuned, metrics).orElseThrow();
     assertThat(d.signatures().signatures()).noneMatch(s -> s.id().equals("nmap.report"));
     assertThat(d.signatures().size()).isEqualTo(SignatureSet.builtIn().size() - 1);
   }

@@ -40,7 +40,7 @@ class LogSignatureDetectorTest {
   }
 
   private LogSignatureDetector detector(Duration window, int maxTracked) {
-    return new LogSignatureDetector(SET, window, maxTracked, "host-1", metrics);
+    return new LogSignatureDetector(SET, window, maxTracked, metrics);
   }
 
   private void feed(LogSignatureDetector d, ContainerRef c, String text) {
@@ -60,7 +60,7 @@ class LogSignatureDetectorTest {
     assertThat(a.priority()).isEqualTo(Priority.CRITICAL);
     assertThat(a.source()).isEqualTo("log");
     assertThat(a.tags()).containsExactly("container", "log", "mitre_initial_access", "T1190");
-    assertThat(a.hostname()).isEqualTo("host-1");
+    assertThat(a.hostname()).as("stamped at the output stage, not by detectors").isNull();
     assertThat(a.time()).isEqualTo(now);
     assertThat(a.outputFields()).containsEntry("container.id", "aaaaaaaaaaaa").containsEntry("container.name", "web")
         .containsEntry("evt.type", "detector")
