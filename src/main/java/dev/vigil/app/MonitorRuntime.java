@@ -24,6 +24,7 @@ import dev.vigil.pipeline.ProcessEnricher;
 import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.field.Capability;
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerDiffSensor;
@@ -136,7 +137,7 @@ final class MonitorRuntime {
     outputs.start();
     // Rules switched off for a sensor this host lacks are expected: summarised once after connecting, detailed by
     // `vigil rules list`. Other warnings (a user's file) are shown as they are.
-    rules.warnings().stream().filter(w -> !w.code().equals("VW010")).forEach(w -> LOG.warn("{}", w));
+    rules.warnings().stream().filter(w -> w.code() != DiagnosticCode.VW010).forEach(w -> LOG.warn("{}", w));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
@@ -167,7 +168,7 @@ final class MonitorRuntime {
     long off = rules.rules().size() - rules.enabled().size();
     LOG.info("rules: {} loaded, {} enabled, {} disabled (`vigil rules list` says why)", rules.rules().size(),
         rules.enabled().size(), off);
-    rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
+    rules.warnings().stream().filter(w -> w.code() == DiagnosticCode.VW010).forEach(w -> LOG.debug("{}", w));
     DockerInventory inventory = new DockerInventory(conn);
     List<Detector> detectors = new ArrayList<>();
     Optional<AnomalyDetector> anomaly;
