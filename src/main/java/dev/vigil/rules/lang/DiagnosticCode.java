@@ -3,9 +3,9 @@ package dev.vigil.rules.lang;
 /**
  * Every code a rules diagnostic can carry, with its severity, a short title and an explanation a user can act on.
  * {@code docs/DIAGNOSTICS.md} is generated from this table ({@code vigil rules diagnostics --markdown}). Codes are
- * stable: VR for errors (a load with one fails), VW for warnings. VR0xx come from reading the YAML items, VR1xx from
- * parsing and compiling conditions and outputs. It lives in {@code rules.lang} because the condition parser raises
- * some of these codes and that package depends on nothing else.
+ * stable: VR for errors (a load with one fails), VW for warnings. VR0xx come from reading the files and items,
+ * VR1xx from parsing and compiling conditions and outputs. It lives in {@code rules.lang} because the condition
+ * parser raises some of these codes and that package depends on nothing else.
  */
 public enum DiagnosticCode {
 
@@ -82,9 +82,9 @@ public enum DiagnosticCode {
 
   VR100(Severity.ERROR, "Condition ends too early", """
       The condition ended where more was expected: an empty condition, or one ending in `and`, `or`, `not`, an \
-      operator without its value, an open `(` or `[`. The message says what was expected; the position is just after \
-      the last word. Complete the expression. In a multi-line YAML condition, check that no line was lost to \
-      indentation."""),
+      operator without its value, or a `(` or `[` with nothing after it (a `)` missing at the end is VR105). The \
+      message says what was expected; the position is just after the last word. Complete the expression. In a \
+      multi-line YAML condition, check that no line was lost to indentation."""),
 
   VR101(Severity.ERROR, "Unexpected token in condition", """
       The condition has something where the grammar does not allow it: two operators in a row, a closing parenthesis \
