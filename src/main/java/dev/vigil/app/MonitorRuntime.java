@@ -13,6 +13,7 @@ import dev.vigil.event.ContainerActivity;
 import dev.vigil.pipeline.Pipeline;
 import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.sensor.Sensor;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerEventsSensor;
@@ -180,7 +181,7 @@ final class MonitorRuntime {
     }
     // Rules switched off for a sensor this host lacks are expected: summarised once after connecting, detailed by
     // `vigil rules list`. Other warnings (a user's file) are shown as they are.
-    rules.warnings().stream().filter(w -> !w.code().equals("VW010")).forEach(w -> LOG.warn("{}", w));
+    rules.warnings().stream().filter(w -> w.code() != DiagnosticCode.VW010).forEach(w -> LOG.warn("{}", w));
   }
 
   private void recorder() throws Startup.Failure {
@@ -234,7 +235,7 @@ final class MonitorRuntime {
     long off = rules.rules().size() - rules.enabled().size();
     LOG.info("rules: {} loaded, {} enabled, {} disabled (`vigil rules list` says why)", rules.rules().size(),
         rules.enabled().size(), off);
-    rules.warnings().stream().filter(w -> w.code().equals("VW010")).forEach(w -> LOG.debug("{}", w));
+    rules.warnings().stream().filter(w -> w.code() == DiagnosticCode.VW010).forEach(w -> LOG.debug("{}", w));
     inventory = new DockerInventory(conn);
   }
 

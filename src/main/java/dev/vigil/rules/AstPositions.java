@@ -70,7 +70,7 @@ final class AstPositions {
       public void add(int index, Diagnostic d) {
         String file = d.pos() == null ? null : files.get(d.pos());
         diagnostics.add(index, file == null || file.equals(d.file()) ? d
-            : new Diagnostic(d.severity(), d.code(), file, d.pos(), d.message()));
+            : new Diagnostic(d.code(), file, d.pos(), d.message()));
       }
     };
   }

@@ -1,36 +1,32 @@
 package dev.vigil.rules;
 
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Pos;
+import java.util.Objects;
 
 /**
- * An error or warning about a rules file, with a stable code, the place and a one-line message a user can act on.
- * Printed as {@code file:line:col: error VR112: message}. Immutable.
+ * An error or warning about a rules file, with a stable code (which decides the severity), the place and a one-line
+ * message a user can act on. Printed as {@code file:line:col: error VR112: message}. Immutable.
  *
  * @param pos position in the file, or null when the problem has no single place
  */
-public record Diagnostic(Severity severity, String code, String file, Pos pos, String message) {
+public record Diagnostic(DiagnosticCode code, String file, Pos pos, String message) {
 
-  /** How bad a diagnostic is: errors make a load fail, warnings do not. */
-  public enum Severity {
-    ERROR,
-    WARNING
+  public Diagnostic {
+    Objects.requireNonNull(code, "code");
   }
 
-  public static Diagnostic error(String code, String file, Pos pos, String message) {
-    return new Diagnostic(Severity.ERROR, code, file, pos, message);
-  }
-
-  public static Diagnostic warning(String code, String file, Pos pos, String message) {
-    return new Diagnostic(Severity.WARNING, code, file, pos, message);
+  public DiagnosticCode.Severity severity() {
+    return code.severity();
   }
 
   public boolean isError() {
-    return severity == Severity.ERROR;
+    return code.isError();
   }
 
   @Override
   public String toString() {
     String where = file + (pos == null ? "" : ":" + pos.line() + ":" + pos.col());
-    return where + ": " + (isError() ? "error " : "warning ") + code + ": " + message;
+    return where + ": " + severity().label() + " " + code + ": " + message;
   }
 }

@@ -1,5 +1,10 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR008;
+import static dev.vigil.rules.lang.DiagnosticCode.VW002;
+import static dev.vigil.rules.lang.DiagnosticCode.VW005;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -38,7 +43,7 @@ final class ExceptionReader {
       return List.of();
     }
     if (!(v instanceof SequenceNode)) {
-      throw rule.error("VR004", v, rule.label() + ": 'exceptions' must be a list of mappings, not "
+      throw rule.error(VR004, v, rule.label() + ": 'exceptions' must be a list of mappings, not "
           + YamlText.describe(v));
     }
     List<Spec> specs = new ArrayList<>();
@@ -47,7 +52,7 @@ final class ExceptionReader {
     for (Node e : ((SequenceNode) v).getValue()) {
       index++;
       if (!(e instanceof MappingNode)) {
-        throw rule.error("VR004", e, rule.label() + ": exception #" + index
+        throw rule.error(VR004, e, rule.label() + ": exception #" + index
             + " must be a mapping with name, fields, comps and values, not " + YamlText.describe(e));
       }
       MapView ex = rule.child((MappingNode) e, "exception #" + index + " of " + rule.label());
@@ -55,12 +60,12 @@ final class ExceptionReader {
       ex.label("exception '" + name + "' of " + rule.label());
       if (!names.add(name)) {
         // Falco warns too; both are kept, and an append handles the second like any later one.
-        table.report(ex.warning("VW005", ex.keyNode("name"),
+        table.report(ex.warning(VW005, ex.keyNode("name"),
             rule.label() + " has more than one exception named '" + name + "'; give each a unique name"));
       }
       for (String key : ex.keys()) {
         if (!KEYS.contains(key)) {
-          table.report(ex.warning("VW002", ex.keyNode(key), "unknown key '" + key + "' in " + ex.label()
+          table.report(ex.warning(VW002, ex.keyNode(key), "unknown key '" + key + "' in " + ex.label()
               + " ignored; an exception has name, fields, comps and values"));
         }
       }
@@ -68,7 +73,7 @@ final class ExceptionReader {
       List<String> comps = entry(ex, "comps");
       Node values = ex.value("values");
       if (values != null && !YamlText.isNull(values) && !(values instanceof SequenceNode)) {
-        throw ex.error("VR004", values, ex.label() + ": 'values' must be a list, not " + YamlText.describe(values));
+        throw ex.error(VR004, values, ex.label() + ": 'values' must be a list, not " + YamlText.describe(values));
       }
       specs.add(new Spec(ex, name, fields, fields != null && !(ex.value("fields") instanceof SequenceNode), comps,
           comps != null && ex.value("comps") instanceof SequenceNode,
@@ -93,7 +98,7 @@ final class ExceptionReader {
       int at = indexOf(out, s.name());
       if (at < 0) {
         if (s.fields() != null && (s.values() == null || s.values().getValue().isEmpty())) {
-          throw s.view().error("VR008", s.view().node(), s.view().label()
+          throw s.view().error(VR008, s.view().node(), s.view().label()
               + " is new but has no values; add 'values', or use the name of an existing exception");
         }
         out.add(define(s));
@@ -101,7 +106,7 @@ final class ExceptionReader {
       }
       for (String key : List.of("fields", "comps")) {
         if (s.view().has(key)) {
-          throw s.view().error("VR008", s.view().keyNode(key), s.view().label()
+          throw s.view().error(VR008, s.view().keyNode(key), s.view().label()
               + " already exists, so only values can be appended; remove '" + key + "'");
         }
       }
@@ -117,7 +122,7 @@ final class ExceptionReader {
   private static Defs.ExceptionDef define(Spec s) {
     MapView ex = s.view();
     if (s.fields() == null) {
-      throw ex.error("VR008", ex.node(), ex.label()
+      throw ex.error(VR008, ex.node(), ex.label()
           + " has no 'fields'; list the fields its values are compared with, e.g. fields: [proc.name]");
     }
     List<String> comps = comps(s);
@@ -132,7 +137,7 @@ final class ExceptionReader {
         return List.of("in");
       }
       if (s.compsList() || !SINGLE_FIELD_COMPS.contains(s.comps().get(0))) {
-        throw ex.error("VR008", ex.value("comps"), ex.label()
+        throw ex.error(VR008, ex.value("comps"), ex.label()
             + " has a single field, so 'comps' must be one of in, pmatch or intersects");
       }
       return s.comps();
@@ -141,7 +146,7 @@ final class ExceptionReader {
       return Collections.nCopies(s.fields().size(), "=");
     }
     if (!s.compsList() || s.comps().size() != s.fields().size()) {
-      throw ex.error("VR008", ex.value("comps"), ex.label() + " has " + s.fields().size() + " fields but "
+      throw ex.error(VR008, ex.value("comps"), ex.label() + " has " + s.fields().size() + " fields but "
           + (s.compsList() ? s.comps().size() + " comps" : "a single comp")
           + "; give a list with one comparison operator per field");
     }
@@ -156,19 +161,19 @@ final class ExceptionReader {
     for (Node row : values.getValue()) {
       if (singleField) {
         if (row instanceof SequenceNode) {
-          throw ex.error("VR008", row, ex.label()
+          throw ex.error(VR008, row, ex.label()
               + " has a single field, so 'values' must be a flat list of values, not a list of lists");
         }
         rows.add(List.of(value(ex, row)));
         continue;
       }
       if (!(row instanceof SequenceNode)) {
-        throw ex.error("VR008", row, ex.label() + " has " + fieldCount
+        throw ex.error(VR008, row, ex.label() + " has " + fieldCount
             + " fields, so each entry of 'values' must be a list of " + fieldCount + " values, one per field");
       }
       List<Node> cells = ((SequenceNode) row).getValue();
       if (cells.size() != fieldCount) {
-        throw ex.error("VR008", row, ex.label() + " has " + fieldCount + " fields but this row of values has "
+        throw ex.error(VR008, row, ex.label() + " has " + fieldCount + " fields but this row of values has "
             + cells.size() + "; give one value per field");
       }
       List<Object> out = new ArrayList<>();
@@ -195,7 +200,7 @@ final class ExceptionReader {
   private static String text(MapView ex, Node node, String what) {
     String s = YamlText.scalar(node);
     if (s == null || s.isEmpty()) {
-      throw ex.error("VR004", node, ex.label() + ": " + what + " must be non-empty plain values, not "
+      throw ex.error(VR004, node, ex.label() + ": " + what + " must be non-empty plain values, not "
           + (s == null ? YamlText.describe(node) : "an empty string"));
     }
     return s;

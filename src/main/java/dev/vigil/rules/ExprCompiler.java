@@ -1,9 +1,17 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR112;
+import static dev.vigil.rules.lang.DiagnosticCode.VR113;
+import static dev.vigil.rules.lang.DiagnosticCode.VR114;
+import static dev.vigil.rules.lang.DiagnosticCode.VR116;
+import static dev.vigil.rules.lang.DiagnosticCode.VR117;
+import static dev.vigil.rules.lang.DiagnosticCode.VR119;
+
 import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldDef;
 import dev.vigil.rules.field.FieldTable;
 import dev.vigil.rules.field.FieldType;
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Expr;
 import dev.vigil.rules.lang.FieldRef;
 import dev.vigil.rules.lang.Operand;
@@ -39,9 +47,9 @@ final class ExprCompiler {
       this.diagnostics = diagnostics;
     }
 
-    void error(String code, Pos pos, String message) {
+    void error(DiagnosticCode code, Pos pos, String message) {
       broken = true;
-      diagnostics.add(Diagnostic.error(code, file, pos, what + ": " + message));
+      diagnostics.add(new Diagnostic(code, file, pos, what + ": " + message));
     }
   }
 
@@ -103,7 +111,7 @@ final class ExprCompiler {
     if (e instanceof Expr.Unary u) {
       FieldAccessor f = accessor(u.field(), s);
       if (!u.op().equals("exists")) {
-        s.error("VR113", u.pos(), "unknown unary operator '" + u.op() + "'");
+        s.error(VR113, u.pos(), "unknown unary operator '" + u.op() + "'");
       }
       return f == null ? Cond.TRUE : Matchers.exists(f);
     }
@@ -123,7 +131,7 @@ final class ExprCompiler {
         s.unsupported.add("field " + ref.name() + " (not supported by Vigil)");
       } else {
         String near = table.closest(ref.name());
-        s.error("VR112", ref.pos(), "unknown field '" + ref.name() + "'"
+        s.error(VR112, ref.pos(), "unknown field '" + ref.name() + "'"
             + (near != null ? "; did you mean '" + near + "'?" : " (see `vigil fields`)"));
       }
       return null;
@@ -132,16 +140,16 @@ final class ExprCompiler {
       s.unsupported.add("field " + ref.name() + " (needs the " + def.needs() + " sensor, not running)");
     }
     if (ref.arg() != null && def.arg() == FieldDef.Arg.NONE) {
-      s.error("VR116", ref.pos(), "field '" + ref.name() + "' takes no [argument]");
+      s.error(VR116, ref.pos(), "field '" + ref.name() + "' takes no [argument]");
       return null;
     }
     if (ref.arg() == null && def.arg() == FieldDef.Arg.REQUIRED_KEY) {
-      s.error("VR116", ref.pos(), "field '" + ref.name() + "' needs an argument, e.g. " + ref.name() + "[key]");
+      s.error(VR116, ref.pos(), "field '" + ref.name() + "' needs an argument, e.g. " + ref.name() + "[key]");
       return null;
     }
     for (String t : ref.transformers()) {
       if (!FieldAccessor.TRANSFORMERS.contains(t)) {
-        s.error("VR117", ref.pos(), "unknown transformer '" + t + "' (known: "
+        s.error(VR117, ref.pos(), "unknown transformer '" + t + "' (known: "
             + String.join(", ", FieldAccessor.TRANSFORMERS) + ")");
         return null;
       }
@@ -180,7 +188,7 @@ final class ExprCompiler {
       case ">":
       case ">=":
         if (!numeric) {
-          s.error("VR113", pos, "operator '" + op + "' needs a numeric field; " + f.display() + " is " + t);
+          s.error(VR113, pos, "operator '" + op + "' needs a numeric field; " + f.display() + " is " + t);
           return Cond.TRUE;
         }
         return Matchers.check(f, Matchers.compare(op, number(single(value, op, pos, s), pos, s)), false);
@@ -192,7 +200,7 @@ final class ExprCompiler {
       case "iglob":
       case "regex":
         if (numeric || t == FieldType.BOOL) {
-          s.error("VR113", pos, "operator '" + op + "' needs a string field; " + f.display() + " is " + t);
+          s.error(VR113, pos, "operator '" + op + "' needs a string field; " + f.display() + " is " + t);
           return Cond.TRUE;
         }
         return Matchers.check(f, stringOp(op, single(value, op, pos, s), pos, s), false);
@@ -216,7 +224,7 @@ final class ExprCompiler {
         s.unsupported.add("operator " + op);
         return Cond.TRUE;
       default:
-        s.error("VR113", pos, "unknown operator '" + op + "'");
+        s.error(VR113, pos, "unknown operator '" + op + "'");
         return Cond.TRUE;
     }
   }
@@ -229,7 +237,7 @@ final class ExprCompiler {
         return Matchers.equalsDecimal(number(v, pos, s));
       case BOOL:
         if (!v.equals("true") && !v.equals("false")) {
-          s.error("VR114", pos, "'" + v + "' is not a boolean (true or false)");
+          s.error(VR114, pos, "'" + v + "' is not a boolean (true or false)");
         }
         return Matchers.equalsBool(Boolean.parseBoolean(v));
       default:
@@ -255,7 +263,7 @@ final class ExprCompiler {
         try {
           return Matchers.regex(Pattern.compile(v));
         } catch (PatternSyntaxException e) {
-          s.error("VR119", pos, "invalid regular expression '" + v + "': " + e.getDescription());
+          s.error(VR119, pos, "invalid regular expression '" + v + "': " + e.getDescription());
           return o -> false;
         }
     }
@@ -276,7 +284,7 @@ final class ExprCompiler {
     if (v instanceof Operand.Value val) {
       return val.text();
     }
-    s.error("VR113", pos, "operator '" + op + "' takes one value, not a list");
+    s.error(VR113, pos, "operator '" + op + "' takes one value, not a list");
     return "";
   }
 
@@ -284,7 +292,7 @@ final class ExprCompiler {
     try {
       return v.contains(".") ? Double.parseDouble(v) : (double) Long.decode(v);
     } catch (NumberFormatException e) {
-      s.error("VR114", pos, "'" + v + "' is not a number");
+      s.error(VR114, pos, "'" + v + "' is not a number");
       return 0;
     }
   }
@@ -294,7 +302,7 @@ final class ExprCompiler {
     try {
       return Long.decode(v.trim());
     } catch (NumberFormatException e) {
-      s.error("VR114", pos, "'" + v + "' is not an integer");
+      s.error(VR114, pos, "'" + v + "' is not an integer");
       return 0;
     }
   }

@@ -1,5 +1,8 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR110;
+import static dev.vigil.rules.lang.DiagnosticCode.VR111;
+
 import dev.vigil.rules.lang.ConditionParser;
 import dev.vigil.rules.lang.Expr;
 import dev.vigil.rules.lang.ParseException;
@@ -68,7 +71,7 @@ final class Macros {
     } catch (ParseException ex) {
       failedParse.add(name);
       Defs.Origin at = ex.pos() == null ? d.conditionOrigin() : d.conditionMap().toFile(ex.pos());
-      diagnostics.add(Diagnostic.error(ex.code(), at.file(), at.pos(), "macro '" + name + "': " + ex.getMessage()));
+      diagnostics.add(new Diagnostic(ex.code(), at.file(), at.pos(), "macro '" + name + "': " + ex.getMessage()));
       return null;
     }
   }
@@ -80,13 +83,13 @@ final class Macros {
       return done;
     }
     if (!defs.containsKey(name)) {
-      s.error("VR110", usedAt, "undefined macro '" + name + "'");
+      s.error(VR110, usedAt, "undefined macro '" + name + "'");
       return null;
     }
     if (stack.contains(name)) {
       java.util.List<String> chain = new java.util.ArrayList<>();
       stack.descendingIterator().forEachRemaining(chain::add);
-      s.error("VR111", usedAt, "macro cycle: " + String.join(" -> ", chain) + " -> " + name);
+      s.error(VR111, usedAt, "macro cycle: " + String.join(" -> ", chain) + " -> " + name);
       return null;
     }
     Expr e = parsed(name);

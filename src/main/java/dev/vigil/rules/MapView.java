@@ -1,5 +1,9 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Pos;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,22 +105,22 @@ final class MapView {
     return new Defs.Origin(file, text.textOrigin((ScalarNode) value(key)));
   }
 
-  ItemError error(String code, Node at, String message) {
-    return new ItemError(Diagnostic.error(code, file, YamlText.pos(at == null ? node : at), message));
+  ItemError error(DiagnosticCode code, Node at, String message) {
+    return new ItemError(new Diagnostic(code, file, YamlText.pos(at == null ? node : at), message));
   }
 
-  Diagnostic warning(String code, Node at, String message) {
-    return Diagnostic.warning(code, file, YamlText.pos(at == null ? node : at), message);
+  Diagnostic warning(DiagnosticCode code, Node at, String message) {
+    return new Diagnostic(code, file, YamlText.pos(at == null ? node : at), message);
   }
 
   /** A required non-empty scalar; {@code hint} tells the user what to write when it is missing. */
   String requiredText(String key, String hint) {
     if (!has(key)) {
-      throw error("VR003", node, label + " has no '" + key + "'; " + hint);
+      throw error(VR003, node, label + " has no '" + key + "'; " + hint);
     }
     String s = optionalText(key);
     if (s == null) {
-      throw error("VR003", value(key), label + " has an empty '" + key + "'; " + hint);
+      throw error(VR003, value(key), label + " has an empty '" + key + "'; " + hint);
     }
     return s;
   }
@@ -129,10 +133,10 @@ final class MapView {
     }
     String s = YamlText.scalar(v);
     if (s == null) {
-      throw error("VR004", v, label + ": '" + key + "' must be text, not " + YamlText.describe(v));
+      throw error(VR004, v, label + ": '" + key + "' must be text, not " + YamlText.describe(v));
     }
     if (s.isEmpty()) {
-      throw error("VR003", v, label + " has an empty '" + key + "'; give it a value or remove the key");
+      throw error(VR003, v, label + " has an empty '" + key + "'; give it a value or remove the key");
     }
     return s;
   }
@@ -150,13 +154,13 @@ final class MapView {
     if (FALSE.contains(lower)) {
       return Boolean.FALSE;
     }
-    throw error("VR004", v, label + ": '" + key + "' must be true or false, not " + YamlText.describe(v));
+    throw error(VR004, v, label + ": '" + key + "' must be true or false, not " + YamlText.describe(v));
   }
 
   boolean requiredBool(String key, String hint) {
     Boolean b = optionalBool(key);
     if (b == null) {
-      throw error("VR003", has(key) ? value(key) : node, label + " has no value for '" + key + "'; " + hint);
+      throw error(VR003, has(key) ? value(key) : node, label + " has no value for '" + key + "'; " + hint);
     }
     return b;
   }
@@ -168,13 +172,13 @@ final class MapView {
       return null;
     }
     if (!(v instanceof SequenceNode)) {
-      throw error("VR004", v, label + ": '" + key + "' must be a list like [a, b], not " + YamlText.describe(v));
+      throw error(VR004, v, label + ": '" + key + "' must be a list like [a, b], not " + YamlText.describe(v));
     }
     List<String> out = new ArrayList<>();
     for (Node e : ((SequenceNode) v).getValue()) {
       String s = YamlText.scalar(e);
       if (s == null) {
-        throw error("VR004", e, label + ": each entry of '" + key + "' must be a plain value, not "
+        throw error(VR004, e, label + ": each entry of '" + key + "' must be a plain value, not "
             + YamlText.describe(e));
       }
       out.add(s);

@@ -1,5 +1,8 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR006;
+
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +34,7 @@ final class Overrides {
       return o;
     }
     if (!(v instanceof MappingNode)) {
-      throw item.error("VR004", v, item.label() + ": 'override' must be a mapping like {condition: append}, not "
+      throw item.error(VR004, v, item.label() + ": 'override' must be a mapping like {condition: append}, not "
           + YamlText.describe(v));
     }
     MapView map = item.child((MappingNode) v, item.label() + " 'override'");
@@ -40,18 +43,18 @@ final class Overrides {
       String what = YamlText.scalar(op);
       if ("append".equals(what)) {
         if (!appendable.contains(key)) {
-          throw item.error("VR006", map.keyNode(key), item.label() + ": '" + key + "' cannot be appended to"
+          throw item.error(VR006, map.keyNode(key), item.label() + ": '" + key + "' cannot be appended to"
               + (replaceable.contains(key) ? "; use '" + key + ": replace'" : "; it cannot be overridden"));
         }
         o.append.add(key);
       } else if ("replace".equals(what)) {
         if (!replaceable.contains(key)) {
-          throw item.error("VR006", map.keyNode(key), item.label() + ": '" + key + "' cannot be overridden"
+          throw item.error(VR006, map.keyNode(key), item.label() + ": '" + key + "' cannot be overridden"
               + "; overridable keys are " + String.join(", ", replaceable));
         }
         o.replace.add(key);
       } else {
-        throw item.error("VR006", op, item.label() + ": override of '" + key + "' must be 'append' or 'replace', not "
+        throw item.error(VR006, op, item.label() + ": override of '" + key + "' must be 'append' or 'replace', not "
             + YamlText.describe(op));
       }
     }

@@ -1,5 +1,13 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR008;
+import static dev.vigil.rules.lang.DiagnosticCode.VR115;
+import static dev.vigil.rules.lang.DiagnosticCode.VR118;
+import static dev.vigil.rules.lang.DiagnosticCode.VR120;
+import static dev.vigil.rules.lang.DiagnosticCode.VW010;
+import static dev.vigil.rules.lang.DiagnosticCode.VW011;
+import static dev.vigil.rules.lang.DiagnosticCode.VW020;
+
 import dev.vigil.alert.OutputTemplate;
 import dev.vigil.alert.Priority;
 import dev.vigil.event.Capability;
@@ -60,7 +68,7 @@ public final class RuleCompiler {
     }
     for (Defs.MacroDef m : defs.macros()) {
       if (!macros.used().contains(m.name())) {
-        diags.add(Diagnostic.warning("VW020", m.origin().file(), m.origin().pos(),
+        diags.add(new Diagnostic(VW020, m.origin().file(), m.origin().pos(),
             "macro '" + m.name() + "' is not used by any rule"));
       }
     }
@@ -77,7 +85,7 @@ public final class RuleCompiler {
     try {
       priority = Priority.parse(r.priority() == null ? "" : r.priority());
     } catch (IllegalArgumentException e) {
-      s.error("VR120", r.origin().pos(), e.getMessage());
+      s.error(VR120, r.origin().pos(), e.getMessage());
       priority = Priority.DEBUG;
     }
     Expr cond;
@@ -85,7 +93,7 @@ public final class RuleCompiler {
       cond = positions.toFile(ConditionParser.parse(r.condition()), r.conditionMap());
     } catch (ParseException ex) {
       Defs.Origin at = ex.pos() == null ? r.conditionOrigin() : r.conditionMap().toFile(ex.pos());
-      diags.add(Diagnostic.error(ex.code(), at.file(), at.pos(), "rule '" + r.name() + "': " + ex.getMessage()));
+      diags.add(new Diagnostic(ex.code(), at.file(), at.pos(), "rule '" + r.name() + "': " + ex.getMessage()));
       return null;
     }
     Expr full = withExceptions(cond, r, s, positions);
@@ -128,7 +136,7 @@ public final class RuleCompiler {
         template, outputFields, types, c, r.origin(), r.enabled(), r.enabled() ? "" : "enabled: false");
     if (disabled != null) {
       if (!r.skipIfUnknownFilter() || !disabled.contains("not supported")) {
-        diags.add(Diagnostic.warning("VW010", file, r.origin().pos(), "rule '" + r.name() + "' disabled: "
+        diags.add(new Diagnostic(VW010, file, r.origin().pos(), "rule '" + r.name() + "' disabled: "
             + disabled));
       }
       return rule.disabled(disabled);
@@ -163,7 +171,7 @@ public final class RuleCompiler {
     try {
       ref = ConditionParser.parseField(f);
     } catch (ParseException e) {
-      diags.add(Diagnostic.warning("VW011", r.origin().file(), r.origin().pos(), "rule '" + r.name()
+      diags.add(new Diagnostic(VW011, r.origin().file(), r.origin().pos(), "rule '" + r.name()
           + "': output field '%" + f + "' cannot be read; it prints <NA>"));
       return null;
     }
@@ -171,7 +179,7 @@ public final class RuleCompiler {
       if (FieldTable.isFalcoClass(ref.name())) {
         return null; // a Falco field Vigil lacks prints <NA>, as Falco prints fields it cannot extract
       }
-      diags.add(Diagnostic.error("VR118", r.origin().file(), r.origin().pos(), "rule '" + r.name()
+      diags.add(new Diagnostic(VR118, r.origin().file(), r.origin().pos(), "rule '" + r.name()
           + "': unknown field '%" + f + "' in output"));
       return null;
     }
@@ -190,7 +198,7 @@ public final class RuleCompiler {
         try {
           fields.add(ConditionParser.parseField(f));
         } catch (ParseException e) {
-          s.error("VR008", at, "exception '" + x.name() + "': bad field '" + f + "': " + e.getMessage());
+          s.error(VR008, at, "exception '" + x.name() + "': bad field '" + f + "': " + e.getMessage());
           return cond;
         }
       }
@@ -250,7 +258,7 @@ public final class RuleCompiler {
   private static List<String> expand(Defs.ListDef l, Map<String, Defs.ListDef> byName, Set<String> visiting,
       List<Diagnostic> diags) {
     if (!visiting.add(l.name())) {
-      diags.add(Diagnostic.error("VR115", l.origin().file(), l.origin().pos(), "list '" + l.name()
+      diags.add(new Diagnostic(VR115, l.origin().file(), l.origin().pos(), "list '" + l.name()
           + "' refers to itself through " + String.join(" -> ", visiting)));
       return List.of();
     }

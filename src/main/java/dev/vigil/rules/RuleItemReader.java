@@ -1,5 +1,14 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR005;
+import static dev.vigil.rules.lang.DiagnosticCode.VR006;
+import static dev.vigil.rules.lang.DiagnosticCode.VR007;
+import static dev.vigil.rules.lang.DiagnosticCode.VR010;
+import static dev.vigil.rules.lang.DiagnosticCode.VR011;
+import static dev.vigil.rules.lang.DiagnosticCode.VW003;
+import static dev.vigil.rules.lang.DiagnosticCode.VW004;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,13 +38,13 @@ final class RuleItemReader {
     boolean legacyAppend = Boolean.TRUE.equals(item.optionalBool("append"));
     Overrides overrides = Overrides.parse(item, APPENDABLE, REPLACEABLE);
     if (legacyAppend && !overrides.isEmpty()) {
-      throw item.error("VR007", item.keyNode("append"), item.label()
+      throw item.error(VR007, item.keyNode("append"), item.label()
           + " has both 'append: true' and 'override'; remove 'append' and say 'append' per key under 'override'");
     }
     if (!overrides.isEmpty()) {
       override(item, text, name, overrides, table);
     } else if (legacyAppend) {
-      table.report(item.warning("VW004", item.keyNode("append"), item.label() + ": 'append: true' is deprecated;"
+      table.report(item.warning(VW004, item.keyNode("append"), item.label() + ": 'append: true' is deprecated;"
           + " write override: {condition: append} (or exceptions: append) instead"));
       append(item, text, name, table);
     } else if (DEFINING.stream().noneMatch(item::has)) {
@@ -61,7 +70,7 @@ final class RuleItemReader {
     List<Defs.ExceptionDef> exceptions = ExceptionReader.define(ExceptionReader.parse(item, table));
     Defs.RuleDef prev = table.rules.get(name);
     if (prev != null && !prev.source().equals(source)) {
-      throw item.error("VR011", item.has("source") ? item.value("source") : item.node(), item.label()
+      throw item.error(VR011, item.has("source") ? item.value("source") : item.node(), item.label()
           + " is redefined for source '" + source + "' but was defined for '" + prev.source()
           + "'; give the rule another name");
     }
@@ -73,12 +82,12 @@ final class RuleItemReader {
   private static void append(MapView item, YamlText text, String name, DefsTable table) {
     for (String key : item.keys()) {
       if (KEYS.contains(key) && !List.of("rule", "append", "condition", "exceptions").contains(key)) {
-        table.report(item.warning("VW003", item.keyNode(key), "'" + key + "' is ignored when appending to "
+        table.report(item.warning(VW003, item.keyNode(key), "'" + key + "' is ignored when appending to "
             + item.label() + " with 'append: true'; use override: {" + key + ": replace} to change it"));
       }
     }
     if (!item.has("condition") && !item.has("exceptions")) {
-      throw item.error("VR005", item.keyNode("append"), item.label()
+      throw item.error(VR005, item.keyNode("append"), item.label()
           + " has 'append: true' but no 'condition' or 'exceptions' to append; add one of them");
     }
     TextMap condition = null;
@@ -99,17 +108,17 @@ final class RuleItemReader {
 
   private static void enable(MapView item, String name, DefsTable table) {
     if (!item.has("enabled")) {
-      throw item.error("VR003", item.node(), item.label() + " has no 'condition', 'output', 'desc' or 'priority';"
+      throw item.error(VR003, item.node(), item.label() + " has no 'condition', 'output', 'desc' or 'priority';"
           + " " + NEW_RULE_HINT);
     }
     boolean enabled = item.requiredBool("enabled", "write 'enabled: true' or 'enabled: false'");
     for (String key : item.keys()) {
       if (KEYS.contains(key) && !key.equals("rule") && !key.equals("enabled") && !key.equals("append")) {
-        table.report(item.warning("VW003", item.keyNode(key), "'" + key + "' is ignored on an item that only"
+        table.report(item.warning(VW003, item.keyNode(key), "'" + key + "' is ignored on an item that only"
             + " enables or disables " + item.label() + "; use 'override' to change it"));
       }
     }
-    table.report(item.warning("VW004", item.keyNode("enabled"), item.label() + ": a standalone 'enabled' is"
+    table.report(item.warning(VW004, item.keyNode("enabled"), item.label() + ": a standalone 'enabled' is"
         + " deprecated; add override: {enabled: replace}"));
     Draft d = new Draft(target(item, name, table, "enabled"));
     d.enabled = enabled;
@@ -122,13 +131,13 @@ final class RuleItemReader {
     requested.addAll(overrides.replaced());
     for (String key : requested) {
       if (!item.has(key)) {
-        throw item.error("VR006", item.keyNode("override"), item.label() + " overrides '" + key + "' but has no '"
+        throw item.error(VR006, item.keyNode("override"), item.label() + " overrides '" + key + "' but has no '"
             + key + "'; add the new '" + key + "' or remove it from 'override'");
       }
     }
     for (String key : item.keys()) {
       if (REPLACEABLE.contains(key) && !requested.contains(key)) {
-        throw item.error("VR006", item.keyNode(key), item.label() + " has '" + key + "' but 'override' has no"
+        throw item.error(VR006, item.keyNode(key), item.label() + " has '" + key + "' but 'override' has no"
             + " entry for it; add '" + key + ": replace' (or 'append') under 'override', or remove the key");
       }
     }
@@ -185,7 +194,7 @@ final class RuleItemReader {
       if (table.hasFailed("rule", name)) {
         throw ItemError.alreadyReported();
       }
-      throw item.error("VR010", item.node(), item.label() + " has '" + how + "' but no rule by that name is"
+      throw item.error(VR010, item.node(), item.label() + " has '" + how + "' but no rule by that name is"
           + " defined; define the rule first, in this file or in one read before it");
     }
     return prev;

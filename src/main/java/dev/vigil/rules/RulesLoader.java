@@ -1,5 +1,7 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR000;
+
 import dev.vigil.rules.field.FieldTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +62,7 @@ public final class RulesLoader {
           files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted()
               .forEach(f -> read(f, out, problems));
         } catch (IOException e) {
-          problems.add(Diagnostic.error("VR000", p.toString(), null, "cannot list rules directory: " + e));
+          problems.add(new Diagnostic(VR000, p.toString(), null, "cannot list rules directory: " + e));
         }
       } else {
         read(p, out, problems);
@@ -76,9 +78,9 @@ public final class RulesLoader {
           .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
       out.add(new RulesReader.Source(f.toString(), text));
     } catch (CharacterCodingException e) {
-      problems.add(Diagnostic.error("VR000", f.toString(), null, "rules file is not valid UTF-8"));
+      problems.add(new Diagnostic(VR000, f.toString(), null, "rules file is not valid UTF-8"));
     } catch (IOException e) {
-      problems.add(Diagnostic.error("VR000", f.toString(), null, "cannot read rules file: "
+      problems.add(new Diagnostic(VR000, f.toString(), null, "cannot read rules file: "
           + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())));
     }
   }

@@ -1,5 +1,16 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR001;
+import static dev.vigil.rules.lang.DiagnosticCode.VR002;
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR007;
+import static dev.vigil.rules.lang.DiagnosticCode.VR010;
+import static dev.vigil.rules.lang.DiagnosticCode.VW001;
+import static dev.vigil.rules.lang.DiagnosticCode.VW002;
+import static dev.vigil.rules.lang.DiagnosticCode.VW004;
+import static dev.vigil.rules.lang.DiagnosticCode.VW006;
+
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +37,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * (re)definition and needs no earlier one. Priority words, comparison operators and field names are left to the
  * compiler.
  *
- * <p>Errors:
- * <ul>
- *   <li>VR001 invalid YAML (the rest of the file is not read), or a key repeated in one mapping (item skipped)
- *   <li>VR002 a document that is not a list of items, or an item that is not a mapping
- *   <li>VR003 a required key missing or empty: a name, a list's {@code items}, a macro's {@code condition}, a new
- *       rule's {@code condition}/{@code output}/{@code desc}/{@code priority}, an exception's {@code name}
- *   <li>VR004 a value of the wrong type (tags not a list, enabled not a boolean, items not a list, ...)
- *   <li>VR005 a rule with {@code append: true} and nothing to append (no condition, no exceptions)
- *   <li>VR006 an {@code override:} that does not match the item: a bad operation, a key that cannot be appended or
- *       replaced, an overridden key missing from the item, or an overridable key present but not overridden
- *   <li>VR007 {@code append: true} and {@code override:} in one item
- *   <li>VR008 a malformed exception: no fields, fields/comps/values lengths that differ, a bad single-field comp,
- *       fields or comps given when appending to an existing exception, a new appended exception without values
- *   <li>VR010 an append, override or standalone {@code enabled:} of a list, macro or rule not defined before
- *   <li>VR011 a rule redefined with a different {@code source}
- * </ul>
- *
- * <p>Warnings: VW001 unknown top-level item; VW002 unknown key (ignored); VW003 key ignored by a legacy
- * {@code append: true} or standalone {@code enabled:} item; VW004 deprecated syntax ({@code append: true},
- * standalone {@code enabled:}); VW005 two exceptions with one name in an item; VW006 list or macro name that Falco
- * would not accept in a condition.
+ * <p>Problems are reported with the VR0xx (error: the item is skipped) and VW00x (warning) codes of
+ * {@link dev.vigil.rules.lang.DiagnosticCode}, which explains each.
  */
 public final class RulesReader {
 
@@ -87,12 +79,12 @@ public final class RulesReader {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String context = e.getContext() == null ? "" : " (" + YamlText.oneLine(e.getContext()) + ")";
-      table.report(Diagnostic.error("VR001", source.name(), mark == null ? null : YamlText.pos(mark),
+      table.report(new Diagnostic(VR001, source.name(), mark == null ? null : YamlText.pos(mark),
           "invalid YAML: " + YamlText.oneLine(e.getProblem()) + context + "; fix it here, the rest of this file"
               + " is not read"));
       return;
     } catch (YAMLException e) {
-      table.report(Diagnostic.error("VR001", source.name(), null,
+      table.report(new Diagnostic(VR001, source.name(), null,
           "invalid YAML: " + YamlText.oneLine(e.getMessage()) + "; this file is not read"));
       return;
     }
@@ -102,7 +94,7 @@ public final class RulesReader {
         continue;
       }
       if (!(doc instanceof SequenceNode)) {
-        table.report(Diagnostic.error("VR002", source.name(), YamlText.pos(doc), "a rules file must be a YAML"
+        table.report(new Diagnostic(VR002, source.name(), YamlText.pos(doc), "a rules file must be a YAML"
             + " list of items ('- list:', '- macro:', '- rule:'), not " + YamlText.describe(doc)));
         continue;
       }
@@ -111,7 +103,7 @@ public final class RulesReader {
           continue;
         }
         if (!(item instanceof MappingNode)) {
-          table.report(Diagnostic.error("VR002", source.name(), YamlText.pos(item), "each item of a rules file"
+          table.report(new Diagnostic(VR002, source.name(), YamlText.pos(item), "each item of a rules file"
               + " must be a mapping such as '- rule: name', not " + YamlText.describe(item)));
           continue;
         }
@@ -125,7 +117,7 @@ public final class RulesReader {
     YamlText.findDuplicateKeys(item.node(), duplicates::add);
     if (!duplicates.isEmpty()) {
       for (Node key : duplicates) {
-        table.report(Diagnostic.error("VR001", item.file(), YamlText.pos(key), "key '" + YamlText.scalar(key)
+        table.report(new Diagnostic(VR001, item.file(), YamlText.pos(key), "key '" + YamlText.scalar(key)
             + "' is repeated in one mapping; keep only one (this item is ignored)"));
       }
       return;
@@ -143,7 +135,7 @@ public final class RulesReader {
       kind = KINDS.stream().filter(item::has).findFirst().orElse(null);
       if (kind == null) {
         String first = item.keys().isEmpty() ? "" : item.keys().get(0);
-        table.report(item.warning("VW001", item.node(), "unknown item '" + first + "' ignored; expected list,"
+        table.report(item.warning(VW001, item.node(), "unknown item '" + first + "' ignored; expected list,"
             + " macro, rule, required_engine_version or required_plugin_versions"));
         return;
       }
@@ -153,7 +145,7 @@ public final class RulesReader {
           : RuleItemReader.KEYS;
       for (String key : item.keys()) {
         if (!known.contains(key)) {
-          table.report(item.warning("VW002", item.keyNode(key), "unknown key '" + key + "' in " + item.label()
+          table.report(item.warning(VW002, item.keyNode(key), "unknown key '" + key + "' in " + item.label()
               + " ignored; check its spelling"));
         }
       }
@@ -177,20 +169,20 @@ public final class RulesReader {
   private static void engineVersion(MapView item) {
     String version = item.requiredText("required_engine_version", "give a version such as 0.57.0");
     if (!ENGINE_VERSION.matcher(version).matches()) {
-      throw item.error("VR004", item.value("required_engine_version"), "required_engine_version must be a number"
+      throw item.error(VR004, item.value("required_engine_version"), "required_engine_version must be a number"
           + " or an x.y.z version, not '" + version + "'");
     }
   }
 
   private static void list(MapView item, String name, DefsTable table) {
     if (!LIST_NAME.matcher(name).matches()) {
-      table.report(item.warning("VW006", item.value("list"), item.label() + " cannot be referred to in a"
+      table.report(item.warning(VW006, item.value("list"), item.label() + " cannot be referred to in a"
           + " condition; use a name without spaces, quotes, parentheses, '=' or ','"));
     }
     boolean append = appendFlag(item, Overrides.parse(item, List.of("items"), List.of("items")), "items", table);
     List<String> items = item.optionalTextList("items");
     if (items == null) {
-      throw item.error("VR003", item.has("items") ? item.value("items") : item.node(), item.label()
+      throw item.error(VR003, item.has("items") ? item.value("items") : item.node(), item.label()
           + " has no 'items'; add 'items: [...]' (it may be empty: [])");
     }
     if (append) {
@@ -205,7 +197,7 @@ public final class RulesReader {
 
   private static void macro(MapView item, YamlText text, String name, DefsTable table) {
     if (!MACRO_NAME.matcher(name).matches()) {
-      table.report(item.warning("VW006", item.value("macro"), item.label() + " cannot be referred to in a"
+      table.report(item.warning(VW006, item.value("macro"), item.label() + " cannot be referred to in a"
           + " condition; use letters, digits and '_', starting with a letter"));
     }
     boolean append = appendFlag(item, Overrides.parse(item, List.of("condition"), List.of("condition")),
@@ -236,11 +228,11 @@ public final class RulesReader {
   private static boolean appendFlag(MapView item, Overrides overrides, String key, DefsTable table) {
     boolean legacy = Boolean.TRUE.equals(item.optionalBool("append"));
     if (legacy && !overrides.isEmpty()) {
-      throw item.error("VR007", item.keyNode("append"), item.label() + " has both 'append: true' and 'override';"
+      throw item.error(VR007, item.keyNode("append"), item.label() + " has both 'append: true' and 'override';"
           + " remove 'append' and write 'override: {" + key + ": append}'");
     }
     if (legacy) {
-      table.report(item.warning("VW004", item.keyNode("append"), item.label() + ": 'append: true' is deprecated;"
+      table.report(item.warning(VW004, item.keyNode("append"), item.label() + ": 'append: true' is deprecated;"
           + " write override: {" + key + ": append} instead"));
     }
     return legacy || overrides.appends(key);
@@ -251,7 +243,7 @@ public final class RulesReader {
       if (table.hasFailed(kind, name)) {
         throw ItemError.alreadyReported();
       }
-      throw item.error("VR010", item.node(), item.label() + " has 'append' but no " + kind + " by that name is"
+      throw item.error(VR010, item.node(), item.label() + " has 'append' but no " + kind + " by that name is"
           + " defined; define it first, in this file or in one read before it");
     }
     return prev;

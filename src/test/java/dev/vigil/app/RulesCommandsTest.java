@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.rules.lang.DiagnosticCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code vigil rules validate|list}, {@code vigil fields} and {@code vigil replay} as a user runs them. */
+/** {@code vigil rules validate|list|diagnostics}, {@code vigil fields} and {@code vigil replay} as a user runs them. */
 class RulesCommandsTest {
 
   private final StringWriter out = new StringWriter();
@@ -106,5 +107,26 @@ class RulesCommandsTest {
     Path events = Files.writeString(dir.resolve("e.jsonl"), "");
     assertThat(run("replay", events.toString(), "--rules", rules.toString())).isEqualTo(1);
     assertThat(err.toString()).contains(rules + ":3:");
+  }
+
+  @Test
+  void diagnostics_explainsTheCodesGiven_inAnyLetterCase() {
+    assertThat(run("rules", "diagnostics", "vr112", "VW020")).isZero();
+    assertThat(out.toString()).startsWith("VR112 error: Unknown field\n" + DiagnosticCode.VR112.explanation() + "\n")
+        .contains("VW020 warning: Unused macro\n");
+  }
+
+  @Test
+  void diagnostics_withoutCodes_listsEveryCode() {
+    assertThat(run("rules", "diagnostics")).isZero();
+    assertThat(out.toString().lines()).hasSize(DiagnosticCode.values().length)
+        .contains("VR000  error    Rules file cannot be read", "VW010  warning  " + DiagnosticCode.VW010.title());
+  }
+
+  @Test
+  void diagnostics_unknownCode_isAUsageErrorNamingIt_andPrintsNothingElse() {
+    assertThat(run("rules", "diagnostics", "VR112", "VR999")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("unknown diagnostic code 'VR999'");
+    assertThat(out.toString()).isEmpty();
   }
 }

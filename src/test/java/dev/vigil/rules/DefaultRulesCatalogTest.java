@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VW010;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alert.Priority;
@@ -64,7 +65,7 @@ class DefaultRulesCatalogTest {
       CompiledRule r = docker.rules().stream().filter(x -> x.name().equals(rule)).findFirst().orElseThrow();
       assertThat(r.disabledReason()).contains(field);
       assertThat(docker.warnings()).as("warning for '%s'", rule).anySatisfy(w -> {
-        assertThat(w.code()).isEqualTo("VW010");
+        assertThat(w.code()).isEqualTo(VW010);
         assertThat(w.message()).contains("rule '" + rule + "' disabled", field);
       });
     });

@@ -8,6 +8,8 @@ import static dev.vigil.rules.RuleTestKit.file;
 import static dev.vigil.rules.RuleTestKit.matches;
 import static dev.vigil.rules.RuleTestKit.rule;
 import static dev.vigil.rules.RuleTestKit.withCode;
+import static dev.vigil.rules.lang.DiagnosticCode.VR010;
+import static dev.vigil.rules.lang.DiagnosticCode.VW004;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alert.Alert;
@@ -144,7 +146,7 @@ class ExceptionsAndOverridesTest {
     assertThat(fires(r, bashUnder("sshd"))).isFalse();
     assertThat(fires(r, bashUnder("nginx"))).as("earlier values kept").isFalse();
     assertThat(fires(r, bashUnder("tini"))).isTrue();
-    assertThat(withCode(r, "VW004")).as("legacy append is deprecated").hasSize(1);
+    assertThat(withCode(r, VW004)).as("legacy append is deprecated").hasSize(1);
   }
 
   @Test
@@ -164,7 +166,7 @@ class ExceptionsAndOverridesTest {
     assertThat(fires(r, bashUnder("sshd"))).isFalse();
     assertThat(fires(r, bashUnder("nginx"))).isFalse();
     assertThat(fires(r, bashUnder("tini"))).isTrue();
-    assertThat(withCode(r, "VW004")).isEmpty();
+    assertThat(withCode(r, VW004)).isEmpty();
   }
 
   @Test
@@ -525,7 +527,7 @@ class ExceptionsAndOverridesTest {
 
     LoadResult r = RuleTestKit.compile(allOptions(), BASH_RULE, stray);
 
-    assertThat(withCode(r, "VR010")).singleElement().satisfies(d -> {
+    assertThat(withCode(r, VR010)).singleElement().satisfies(d -> {
       assertThat(d.file()).isEqualTo("f2.yaml");
       assertThat(d.message()).contains("no such rule");
     });

@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VW010;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -66,7 +67,7 @@ class FalcoCorpusCompileTest {
       }
       disabled++;
       String prefix = "rule '" + c.name() + "' disabled: ";
-      boolean warned = r.warnings().stream().anyMatch(d -> d.code().equals("VW010")
+      boolean warned = r.warnings().stream().anyMatch(d -> d.code() == VW010
           && d.message().startsWith(prefix) && NAMES_A_CAUSE.matcher(d.message()).find());
       if (warned) {
         continue;
@@ -93,7 +94,7 @@ class FalcoCorpusCompileTest {
     LoadResult r = RulesLoader.load(false, paths, RuleCompiler.Options.defaults());
 
     List<String> files = paths.stream().map(Path::toString).toList();
-    assertThat(r.warnings()).filteredOn(d -> d.code().equals("VW010")).isNotEmpty()
+    assertThat(r.warnings()).filteredOn(d -> d.code() == VW010).isNotEmpty()
         .allSatisfy(d -> {
           assertThat(files).contains(d.file());
           assertThat(d.pos()).isNotNull();

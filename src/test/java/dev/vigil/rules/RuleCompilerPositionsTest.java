@@ -2,8 +2,15 @@ package dev.vigil.rules;
 
 import static dev.vigil.rules.RuleTestKit.compile;
 import static dev.vigil.rules.RuleTestKit.withCode;
+import static dev.vigil.rules.lang.DiagnosticCode.VR100;
+import static dev.vigil.rules.lang.DiagnosticCode.VR101;
+import static dev.vigil.rules.lang.DiagnosticCode.VR105;
+import static dev.vigil.rules.lang.DiagnosticCode.VR110;
+import static dev.vigil.rules.lang.DiagnosticCode.VR112;
+import static dev.vigil.rules.lang.DiagnosticCode.VR114;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Pos;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +25,7 @@ class RuleCompilerPositionsTest {
     return new Pos(line, at - (before.lastIndexOf('\n') + 1) + 1);
   }
 
-  private static Diagnostic single(LoadResult r, String code) {
+  private static Diagnostic single(LoadResult r, DiagnosticCode code) {
     List<Diagnostic> found = withCode(r, code);
     assertThat(found).as(code + " among " + r.diagnostics()).hasSize(1);
     return found.get(0);
@@ -37,7 +44,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR110");
+    Diagnostic d = single(compile(yaml), VR110);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "no_such_macro"));
   }
@@ -54,7 +61,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR110");
+    Diagnostic d = single(compile(yaml), VR110);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "no_such_macro"));
   }
@@ -71,7 +78,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR112");
+    Diagnostic d = single(compile(yaml), VR112);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "proc.nmae"));
   }
@@ -93,7 +100,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR112");
+    Diagnostic d = single(compile(yaml), VR112);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "proc.nmae"));
   }
@@ -109,7 +116,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR114");
+    Diagnostic d = single(compile(yaml), VR114);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "proc.pid"));
   }
@@ -127,7 +134,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR101");
+    Diagnostic d = single(compile(yaml), VR101);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + posOf(yaml, "and proc.name = sh"));
   }
@@ -146,7 +153,7 @@ class RuleCompilerPositionsTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR100");
+    Diagnostic d = single(compile(yaml), VR100);
 
     Pos lastAnd = posOf(yaml, "and\n- rule");
     assertThat(d.file() + ":" + d.pos()).isEqualTo("t.yaml:" + new Pos(lastAnd.line(), lastAnd.col() + 3));
@@ -174,7 +181,7 @@ class RuleCompilerPositionsTest {
             condition: append
         """;
 
-    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), "VR110");
+    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), VR110);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("f2.yaml:" + posOf(local, "no_such_macro"));
   }
@@ -199,7 +206,7 @@ class RuleCompilerPositionsTest {
             proc.pnmae = sh
         """;
 
-    List<Diagnostic> found = withCode(compile(RuleTestKit.allOptions(), base, local), "VR112");
+    List<Diagnostic> found = withCode(compile(RuleTestKit.allOptions(), base, local), VR112);
 
     assertThat(found).extracting(d -> d.file() + ":" + d.pos()).containsExactly(
         "f1.yaml:" + posOf(base, "proc.nmae"), "f2.yaml:" + posOf(local, "proc.pnmae"));
@@ -222,7 +229,7 @@ class RuleCompilerPositionsTest {
             and (proc.name = sh
         """;
 
-    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), "VR105");
+    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), VR105);
 
     Pos sh = posOf(local, "= sh\n");
     assertThat(d.file() + ":" + d.pos()).isEqualTo("f2.yaml:" + new Pos(sh.line(), sh.col() + 4));
@@ -246,7 +253,7 @@ class RuleCompilerPositionsTest {
             condition: replace
         """;
 
-    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), "VR112");
+    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), VR112);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("f2.yaml:" + posOf(local, "proc.nmae"));
   }
@@ -270,7 +277,7 @@ class RuleCompilerPositionsTest {
             exceptions: append
         """;
 
-    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), "VR112");
+    Diagnostic d = single(compile(RuleTestKit.allOptions(), base, local), VR112);
 
     assertThat(d.file() + ":" + d.pos()).isEqualTo("f2.yaml:" + posOf(local, "name: parents"));
   }

@@ -8,12 +8,24 @@ import static dev.vigil.rules.RuleTestKit.file;
 import static dev.vigil.rules.RuleTestKit.matches;
 import static dev.vigil.rules.RuleTestKit.rule;
 import static dev.vigil.rules.RuleTestKit.withCode;
+import static dev.vigil.rules.lang.DiagnosticCode.VR110;
+import static dev.vigil.rules.lang.DiagnosticCode.VR111;
+import static dev.vigil.rules.lang.DiagnosticCode.VR112;
+import static dev.vigil.rules.lang.DiagnosticCode.VR113;
+import static dev.vigil.rules.lang.DiagnosticCode.VR114;
+import static dev.vigil.rules.lang.DiagnosticCode.VR115;
+import static dev.vigil.rules.lang.DiagnosticCode.VR118;
+import static dev.vigil.rules.lang.DiagnosticCode.VR119;
+import static dev.vigil.rules.lang.DiagnosticCode.VR120;
+import static dev.vigil.rules.lang.DiagnosticCode.VW010;
+import static dev.vigil.rules.lang.DiagnosticCode.VW020;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.Priority;
 import dev.vigil.engine.RuleEngine;
 import dev.vigil.event.Capability;
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Pos;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -33,7 +45,7 @@ class RuleCompilerTest {
     return new Pos(line, at - (before.lastIndexOf('\n') + 1) + 1);
   }
 
-  private static Diagnostic single(LoadResult r, String code) {
+  private static Diagnostic single(LoadResult r, DiagnosticCode code) {
     List<Diagnostic> found = withCode(r, code);
     assertThat(found).as(code + " among " + r.diagnostics()).hasSize(1);
     return found.get(0);
@@ -130,7 +142,7 @@ class RuleCompilerTest {
           priority: WARNING
         """);
 
-    assertThat(withCode(r, "VR115")).isNotEmpty()
+    assertThat(withCode(r, VR115)).isNotEmpty()
         .allSatisfy(d -> assertThat(d.message()).contains("a_list").contains("b_list"));
   }
 
@@ -148,7 +160,7 @@ class RuleCompilerTest {
           priority: WARNING
         """);
 
-    Diagnostic d = single(r, "VR111");
+    Diagnostic d = single(r, VR111);
     assertThat(d.isError()).isTrue();
     assertThat(d.message()).contains("a_macro -> b_macro -> a_macro");
     assertThat(r.enabled()).isEmpty();
@@ -166,7 +178,7 @@ class RuleCompilerTest {
           priority: WARNING
         """);
 
-    assertThat(single(r, "VR111").message()).contains("self_ref -> self_ref");
+    assertThat(single(r, VR111).message()).contains("self_ref -> self_ref");
   }
 
   @Test
@@ -180,7 +192,7 @@ class RuleCompilerTest {
           priority: WARNING
         """;
 
-    Diagnostic d = single(compile(yaml), "VR110");
+    Diagnostic d = single(compile(yaml), VR110);
 
     assertThat(d.isError()).isTrue();
     assertThat(d.file()).isEqualTo("t.yaml");
@@ -204,7 +216,7 @@ class RuleCompilerTest {
           priority: WARNING
         """);
 
-    Diagnostic d = single(r, "VW020");
+    Diagnostic d = single(r, VW020);
     assertThat(d.isError()).isFalse();
     assertThat(d.message()).contains("'forgotten_macro'");
     assertThat(d.pos()).isEqualTo(new Pos(5, 3));
@@ -216,7 +228,7 @@ class RuleCompilerTest {
   void compile_unknownField_reportsVR112AtLineAndColumn() {
     String yaml = oneRule("evt.type = execve and log.lien contains error");
 
-    Diagnostic d = single(compile(yaml), "VR112");
+    Diagnostic d = single(compile(yaml), VR112);
 
     assertThat(d.isError()).isTrue();
     assertThat(d.pos()).isEqualTo(posOf(yaml, "log.lien"));
@@ -231,7 +243,7 @@ class RuleCompilerTest {
     CompiledRule c = rule(r, "under test");
     assertThat(c.enabled()).isFalse();
     assertThat(c.disabledReason()).contains("k8s.ns.name");
-    assertThat(single(r, "VW010").message()).contains("'under test'").contains("k8s.ns.name");
+    assertThat(single(r, VW010).message()).contains("'under test'").contains("k8s.ns.name");
   }
 
   @Test
@@ -254,7 +266,7 @@ class RuleCompilerTest {
     assertThat(r.errors()).isEmpty();
     assertThat(rule(r, "needs tree").enabled()).isFalse();
     assertThat(rule(r, "needs process only").enabled()).isTrue();
-    assertThat(single(r, "VW010").message()).contains("'needs tree'").contains("proc.pname")
+    assertThat(single(r, VW010).message()).contains("'needs tree'").contains("proc.pname")
         .contains("PROCESS_TREE");
   }
 
@@ -265,14 +277,14 @@ class RuleCompilerTest {
 
     assertThat(r.errors()).isEmpty();
     assertThat(rule(r, "under test").enabled()).isFalse();
-    assertThat(single(r, "VW010").message()).contains("fd.num").contains("FILE_OPEN");
+    assertThat(single(r, VW010).message()).contains("fd.num").contains("FILE_OPEN");
   }
 
   @Test
   void compile_stringOperatorOnNumber_reportsVR113() {
     String yaml = oneRule("evt.type = execve and proc.pid contains 1");
 
-    Diagnostic d = single(compile(yaml), "VR113");
+    Diagnostic d = single(compile(yaml), VR113);
 
     assertThat(d.isError()).isTrue();
     assertThat(d.pos()).isEqualTo(posOf(yaml, "proc.pid"));
@@ -281,25 +293,25 @@ class RuleCompilerTest {
 
   @Test
   void compile_orderingOperatorOnString_reportsVR113() {
-    assertThat(single(compile(oneRule("proc.name > 3")), "VR113").message()).contains("'>'");
+    assertThat(single(compile(oneRule("proc.name > 3")), VR113).message()).contains("'>'");
   }
 
   @Test
   void compile_nonNumberForNumericField_reportsVR114() {
-    assertThat(single(compile(oneRule("proc.pid = abc")), "VR114").message()).contains("'abc'");
-    assertThat(single(compile(oneRule("user.uid in (0, root)")), "VR114").message()).contains("'root'");
+    assertThat(single(compile(oneRule("proc.pid = abc")), VR114).message()).contains("'abc'");
+    assertThat(single(compile(oneRule("user.uid in (0, root)")), VR114).message()).contains("'root'");
   }
 
   @Test
   void compile_nonBooleanForBoolField_reportsVR114() {
-    assertThat(single(compile(oneRule("evt.is_open_write = yes")), "VR114").message()).contains("'yes'");
+    assertThat(single(compile(oneRule("evt.is_open_write = yes")), VR114).message()).contains("'yes'");
   }
 
   @Test
   void compile_invalidRegex_reportsVR119() {
     String yaml = oneRule("proc.name regex \"[a-\"");
 
-    Diagnostic d = single(compile(yaml), "VR119");
+    Diagnostic d = single(compile(yaml), VR119);
 
     assertThat(d.isError()).isTrue();
     assertThat(d.message()).contains("[a-");
@@ -315,7 +327,7 @@ class RuleCompilerTest {
           priority: SEVERE
         """);
 
-    Diagnostic d = single(r, "VR120");
+    Diagnostic d = single(r, VR120);
     assertThat(d.isError()).isTrue();
     assertThat(d.pos().line()).isEqualTo(1);
     assertThat(d.message()).contains("SEVERE");
@@ -355,7 +367,7 @@ class RuleCompilerTest {
 
     assertThat(r.errors()).isEmpty();
     assertThat(rule(r, "k8s audit").enabled()).isFalse();
-    assertThat(single(r, "VW010").message()).contains("k8s_audit");
+    assertThat(single(r, VW010).message()).contains("k8s_audit");
   }
 
   @Test
@@ -364,7 +376,7 @@ class RuleCompilerTest {
 
     assertThat(r.errors()).isEmpty();
     assertThat(rule(r, "under test").enabled()).isFalse();
-    assertThat(single(r, "VW010").message()).contains("evt.type").contains("ptrace");
+    assertThat(single(r, VW010).message()).contains("evt.type").contains("ptrace");
   }
 
   @Test
@@ -374,7 +386,7 @@ class RuleCompilerTest {
     CompiledRule c = rule(r, "under test");
     assertThat(c.enabled()).isTrue();
     assertThat(c.eventTypes()).containsExactly("execve");
-    assertThat(withCode(r, "VW010")).isEmpty();
+    assertThat(withCode(r, VW010)).isEmpty();
   }
 
   @Test
@@ -476,7 +488,7 @@ class RuleCompilerTest {
     CompiledRule c = rule(r, "disabled shell");
     assertThat(c.enabled()).isFalse();
     assertThat(c.disabledReason()).isEqualTo("enabled: false");
-    assertThat(withCode(r, "VW010")).isEmpty();
+    assertThat(withCode(r, VW010)).isEmpty();
     assertThat(new RuleSet(r, null).size()).isZero();
     assertThat(matches(r, exec("bash"))).isEmpty();
   }
@@ -493,7 +505,7 @@ class RuleCompilerTest {
           priority: WARNING
         """);
 
-    Diagnostic d = single(r, "VR118");
+    Diagnostic d = single(r, VR118);
     assertThat(d.isError()).isTrue();
     assertThat(d.message()).contains("%usr.name");
   }
@@ -509,7 +521,7 @@ class RuleCompilerTest {
         """);
 
     assertThat(rule(r, "shell").enabled()).isTrue();
-    assertThat(withCode(r, "VR118")).isEmpty();
+    assertThat(withCode(r, VR118)).isEmpty();
     List<Alert> alerts = new ArrayList<>();
     new RuleEngine(r, null).process(exec("bash"), alerts::add);
     assertThat(alerts).singleElement().satisfies(a -> {

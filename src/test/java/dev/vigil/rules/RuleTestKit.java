@@ -12,6 +12,7 @@ import dev.vigil.event.FileChange;
 import dev.vigil.event.ProcessExec;
 import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldTable;
+import dev.vigil.rules.lang.DiagnosticCode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +80,8 @@ final class RuleTestKit {
     return names;
   }
 
-  static List<Diagnostic> withCode(LoadResult r, String code) {
-    return r.diagnostics().stream().filter(d -> d.code().equals(code)).toList();
+  static List<Diagnostic> withCode(LoadResult r, DiagnosticCode code) {
+    return r.diagnostics().stream().filter(d -> d.code() == code).toList();
   }
 
   // --- events ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,12 @@ import static dev.vigil.rules.RulesReaderTest.codes;
 import static dev.vigil.rules.RulesReaderTest.only;
 import static dev.vigil.rules.RulesReaderTest.read;
 import static dev.vigil.rules.RulesReaderTest.rule;
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR008;
+import static dev.vigil.rules.lang.DiagnosticCode.VW002;
+import static dev.vigil.rules.lang.DiagnosticCode.VW004;
+import static dev.vigil.rules.lang.DiagnosticCode.VW005;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.rules.lang.Pos;
@@ -61,7 +67,7 @@ class RulesReaderExceptionsTest {
                 - [c]
         """));
     assertThat(d.isError()).isTrue();
-    assertThat(d.code()).isEqualTo("VR008");
+    assertThat(d.code()).isEqualTo(VR008);
     assertThat(d.pos()).isEqualTo(new Pos(11, 11));
     assertThat(d.message()).contains("exception 'pairs' of rule 'shell'").contains("has 2 fields")
         .contains("has 1");
@@ -75,26 +81,26 @@ class RulesReaderExceptionsTest {
               fields: [proc.name, fd.name]
               comps: [=]
         """));
-    assertThat(comps).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR008", new Pos(9, 14));
+    assertThat(comps).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR008, new Pos(9, 14));
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      values: [[a]]\n")))
-        .containsExactly("VR008");
+        .containsExactly(VR008);
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      fields: proc.name\n      comps: =\n")))
-        .containsExactly("VR008");
+        .containsExactly(VR008);
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      fields: proc.name\n"
-        + "      values: [[a]]\n"))).containsExactly("VR008");
+        + "      values: [[a]]\n"))).containsExactly(VR008);
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      fields: [proc.name]\n"
-        + "      values: [a]\n"))).containsExactly("VR008");
+        + "      values: [a]\n"))).containsExactly(VR008);
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      fields: [a]\n      comps: in\n")))
-        .containsExactly("VR008");
+        .containsExactly(VR008);
   }
 
   @Test
   void wrongExceptionTypes_areVr004_missingName_isVr003() {
-    assertThat(codes(read(SHELL_RULE + "  exceptions: nope\n"))).containsExactly("VR004");
-    assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - just text\n"))).containsExactly("VR004");
+    assertThat(codes(read(SHELL_RULE + "  exceptions: nope\n"))).containsExactly(VR004);
+    assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - just text\n"))).containsExactly(VR004);
     assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - name: e\n      fields: [a]\n      values: {a: b}\n")))
-        .containsExactly("VR004");
-    assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - fields: [a]\n"))).containsExactly("VR003");
+        .containsExactly(VR004);
+    assertThat(codes(read(SHELL_RULE + "  exceptions:\n    - fields: [a]\n"))).containsExactly(VR003);
   }
 
   @Test
@@ -107,7 +113,7 @@ class RulesReaderExceptionsTest {
               fields: [b]
               valus: [[x]]
         """);
-    assertThat(codes(c)).containsExactly("VW005", "VW002");
+    assertThat(codes(c)).containsExactly(VW005, VW002);
     assertThat(rule(c, "shell").exceptions()).hasSize(2);
   }
 
@@ -133,7 +139,7 @@ class RulesReaderExceptionsTest {
           override:
             exceptions: append
         """);
-    assertThat(codes(c)).containsExactly("VW004");
+    assertThat(codes(c)).containsExactly(VW004);
     List<Defs.ExceptionDef> ex = rule(c, "shell").exceptions();
     assertThat(ex).extracting(Defs.ExceptionDef::name).containsExactly("known", "by_name", "later", "brand_new");
     assertThat(ex.get(0).values()).containsExactly(List.of("sshd", List.of("/etc/a", "/etc/b")),
@@ -156,18 +162,18 @@ class RulesReaderExceptionsTest {
             exceptions: append
         """));
     assertThat(d).extracting(Diagnostic::code, Diagnostic::file, Diagnostic::pos)
-        .containsExactly("VR008", "b.yaml", new Pos(4, 16));
+        .containsExactly(VR008, "b.yaml", new Pos(4, 16));
   }
 
   @Test
   void appendRejectsFieldsOnExistingAndNewWithoutValuesOrFields() {
     String append = "- rule: shell\n  append: true\n  exceptions:\n";
     assertThat(codes(read(WITH_EXCEPTIONS, append + "    - name: known\n      fields: [a, b]\n"
-        + "      values: [[x, y]]\n"))).containsExactly("VW004", "VR008");
+        + "      values: [[x, y]]\n"))).containsExactly(VW004, VR008);
     assertThat(codes(read(WITH_EXCEPTIONS, append + "    - name: fresh\n      fields: [a]\n")))
-        .containsExactly("VW004", "VR008");
+        .containsExactly(VW004, VR008);
     assertThat(codes(read(WITH_EXCEPTIONS, append + "    - name: fresh\n      values: [[x]]\n")))
-        .containsExactly("VW004", "VR008");
+        .containsExactly(VW004, VR008);
   }
 
   @Test

@@ -5,6 +5,14 @@ import static dev.vigil.rules.RulesReaderTest.codes;
 import static dev.vigil.rules.RulesReaderTest.only;
 import static dev.vigil.rules.RulesReaderTest.read;
 import static dev.vigil.rules.RulesReaderTest.rule;
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR005;
+import static dev.vigil.rules.lang.DiagnosticCode.VR006;
+import static dev.vigil.rules.lang.DiagnosticCode.VR007;
+import static dev.vigil.rules.lang.DiagnosticCode.VR010;
+import static dev.vigil.rules.lang.DiagnosticCode.VW003;
+import static dev.vigil.rules.lang.DiagnosticCode.VW004;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -35,7 +43,7 @@ class RulesReaderOverrideTest {
           append: true
           condition: and not user.name = root
         """);
-    assertThat(codes(c)).containsExactly("VW004", "VW004", "VW004");
+    assertThat(codes(c)).containsExactly(VW004, VW004, VW004);
     assertThat(c.diagnostics()).noneMatch(Diagnostic::isError);
     assertThat(c.lists().get(0).items()).containsExactly("bash", "sh", "zsh");
     assertThat(c.lists().get(0).origin().file()).isEqualTo("a.yaml");
@@ -56,7 +64,7 @@ class RulesReaderOverrideTest {
           output: extra
           condition: and x
         """);
-    assertThat(codes(c)).containsExactly("VW004", "VW003");
+    assertThat(codes(c)).containsExactly(VW004, VW003);
     assertThat(c.diagnostics().get(1).pos()).isEqualTo(new Pos(13, 3));
     assertThat(rule(c, "shell").output()).isEqualTo("shell (user=%user.name)");
   }
@@ -65,7 +73,7 @@ class RulesReaderOverrideTest {
   void legacyRuleAppend_withNothingToAppend_isVr005() {
     Defs.Collected c = read(BASE + "- rule: shell\n  append: true\n");
     assertThat(c.diagnostics()).filteredOn(Diagnostic::isError).extracting(Diagnostic::code)
-        .containsExactly("VR005");
+        .containsExactly(VR005);
   }
 
   @Test
@@ -83,7 +91,7 @@ class RulesReaderOverrideTest {
           condition: x
         """);
     List<Diagnostic> errors = c.diagnostics().stream().filter(Diagnostic::isError).toList();
-    assertThat(errors).extracting(Diagnostic::code).containsExactly("VR010", "VR010", "VR010");
+    assertThat(errors).extracting(Diagnostic::code).containsExactly(VR010, VR010, VR010);
     Diagnostic d = errors.get(0);
     assertThat(d.file()).isEqualTo("b.yaml");
     assertThat(d.pos()).isEqualTo(new Pos(1, 3));
@@ -94,7 +102,7 @@ class RulesReaderOverrideTest {
   void updateOfAnItemThatFailedToLoad_doesNotAddASecondError() {
     Defs.Collected c = read("- rule: broken\n  desc: d\n", "- rule: broken\n  append: true\n  condition: x\n");
     assertThat(c.diagnostics()).filteredOn(Diagnostic::isError).extracting(Diagnostic::code)
-        .containsExactly("VR003");
+        .containsExactly(VR003);
   }
 
   @Test
@@ -176,21 +184,21 @@ class RulesReaderOverrideTest {
   @Test
   void overrideMismatches_areVr006() {
     assertThat(codes(read(BASE + "- rule: shell\n  priority: INFO\n  override:\n    priority: append\n")))
-        .containsExactly("VR006");
+        .containsExactly(VR006);
     assertThat(codes(read(BASE + "- rule: shell\n  source: x\n  override:\n    source: replace\n")))
-        .containsExactly("VR006");
+        .containsExactly(VR006);
     assertThat(codes(read(BASE + "- rule: shell\n  output: o\n  override:\n    output: merge\n")))
-        .containsExactly("VR006");
+        .containsExactly(VR006);
     Diagnostic missing = only(read(BASE + "- rule: shell\n  override:\n    output: replace\n"));
-    assertThat(missing.code()).isEqualTo("VR006");
+    assertThat(missing.code()).isEqualTo(VR006);
     assertThat(missing.message()).contains("overrides 'output' but has no 'output'");
     Diagnostic extra = only(read(BASE + "- rule: shell\n  output: o\n  priority: INFO\n"
         + "  override:\n    output: replace\n"));
-    assertThat(extra).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR006", new Pos(13, 3));
+    assertThat(extra).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR006, new Pos(13, 3));
     assertThat(extra.message()).contains("'priority'");
     assertThat(codes(read(BASE + "- list: shells\n  items: [a]\n  override:\n    items: prepend\n")))
-        .containsExactly("VR006");
-    assertThat(codes(read(BASE + "- rule: shell\n  output: o\n  override: replace\n"))).containsExactly("VR004");
+        .containsExactly(VR006);
+    assertThat(codes(read(BASE + "- rule: shell\n  output: o\n  override: replace\n"))).containsExactly(VR004);
   }
 
   @Test
@@ -202,28 +210,28 @@ class RulesReaderOverrideTest {
           override:
             condition: append
         """);
-    assertThat(only(c)).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR007", new Pos(12, 3));
+    assertThat(only(c)).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR007, new Pos(12, 3));
     assertThat(rule(c, "shell").condition()).isEqualTo("proc.name = bash");
     assertThat(codes(read(BASE + "- list: shells\n  append: true\n  items: [a]\n  override:\n    items: append\n")))
-        .containsExactly("VR007");
+        .containsExactly(VR007);
   }
 
   @Test
   void overrideOfUndefinedRule_isVr010() {
     Diagnostic d = only(read(BASE + "- rule: other\n  enabled: false\n  override:\n    enabled: replace\n"));
-    assertThat(d).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR010", new Pos(11, 3));
+    assertThat(d).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR010, new Pos(11, 3));
   }
 
   @Test
   void standaloneEnabled_switchesAnExistingRule() {
     Defs.Collected c = read(BASE, "- rule: shell\n  enabled: false\n");
-    assertThat(codes(c)).containsExactly("VW004");
+    assertThat(codes(c)).containsExactly(VW004);
     assertThat(rule(c, "shell").enabled()).isFalse();
     assertThat(rule(c, "shell").origin().file()).isEqualTo("a.yaml");
     Defs.Collected missing = read(BASE, "- rule: nope\n  enabled: false\n");
     assertThat(missing.diagnostics()).filteredOn(Diagnostic::isError)
         .extracting(Diagnostic::code, Diagnostic::file, Diagnostic::pos)
-        .containsExactly(tuple("VR010", "b.yaml", new Pos(1, 3)));
+        .containsExactly(tuple(VR010, "b.yaml", new Pos(1, 3)));
   }
 
   @Test

@@ -1,8 +1,17 @@
 package dev.vigil.rules;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR001;
+import static dev.vigil.rules.lang.DiagnosticCode.VR002;
+import static dev.vigil.rules.lang.DiagnosticCode.VR003;
+import static dev.vigil.rules.lang.DiagnosticCode.VR004;
+import static dev.vigil.rules.lang.DiagnosticCode.VR011;
+import static dev.vigil.rules.lang.DiagnosticCode.VW001;
+import static dev.vigil.rules.lang.DiagnosticCode.VW002;
+import static dev.vigil.rules.lang.DiagnosticCode.VW006;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.rules.lang.Pos;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +32,7 @@ class RulesReaderTest {
     return RulesReader.read(sources);
   }
 
-  static List<String> codes(Defs.Collected c) {
+  static List<DiagnosticCode> codes(Defs.Collected c) {
     return c.diagnostics().stream().map(Diagnostic::code).toList();
   }
 
@@ -150,7 +159,7 @@ class RulesReaderTest {
         """, "- list: third\n  items: [y]\n");
     Diagnostic d = only(c);
     assertThat(d.isError()).isTrue();
-    assertThat(d.code()).isEqualTo("VR001");
+    assertThat(d.code()).isEqualTo(VR001);
     assertThat(d.file()).isEqualTo("b.yaml");
     assertThat(d.pos()).isEqualTo(new Pos(4, 15));
     assertThat(d.message()).contains("mapping values are not allowed here").doesNotContain("\n");
@@ -166,17 +175,17 @@ class RulesReaderTest {
         - list: b
           items: [z]
         """);
-    assertThat(only(c)).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR001", new Pos(3, 3));
+    assertThat(only(c)).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR001, new Pos(3, 3));
     assertThat(c.lists()).extracting(Defs.ListDef::name).containsExactly("b");
   }
 
   @Test
   void nonSequenceDocumentAndNonMapItems_areVr002() {
     assertThat(only(read("rule: x\n"))).extracting(Diagnostic::code, Diagnostic::pos)
-        .containsExactly("VR002", new Pos(1, 1));
+        .containsExactly(VR002, new Pos(1, 1));
     Defs.Collected c = read("- just text\n- [a]\n- list: l\n  items: []\n");
     assertThat(c.diagnostics()).extracting(Diagnostic::code, Diagnostic::pos)
-        .containsExactly(tuple("VR002", new Pos(1, 3)), tuple("VR002", new Pos(2, 3)));
+        .containsExactly(tuple(VR002, new Pos(1, 3)), tuple(VR002, new Pos(2, 3)));
     assertThat(c.lists()).extracting(Defs.ListDef::items).containsExactly(List.of());
   }
 
@@ -192,10 +201,10 @@ class RulesReaderTest {
         """);
     Diagnostic d = only(c);
     assertThat(d.isError()).isFalse();
-    assertThat(d.code()).isEqualTo("VW001");
+    assertThat(d.code()).isEqualTo(VW001);
     assertThat(d.pos()).isEqualTo(new Pos(6, 3));
     assertThat(d.message()).contains("unknown item 'fancy' ignored");
-    assertThat(codes(read("- required_engine_version: latest\n"))).containsExactly("VR004");
+    assertThat(codes(read("- required_engine_version: latest\n"))).containsExactly(VR004);
   }
 
   @Test
@@ -208,7 +217,7 @@ class RulesReaderTest {
         """ + SHELL_RULE);
     Diagnostic d = only(c);
     assertThat(d.isError()).isTrue();
-    assertThat(d.code()).isEqualTo("VR003");
+    assertThat(d.code()).isEqualTo(VR003);
     assertThat(d.file()).isEqualTo("a.yaml");
     assertThat(d.pos()).isEqualTo(new Pos(1, 3));
     assertThat(d.message()).startsWith("rule 'no output' has no 'output'");
@@ -217,25 +226,25 @@ class RulesReaderTest {
 
   @Test
   void missingRequiredKeys_areVr003() {
-    assertThat(codes(read("- rule: r\n  desc: d\n  output: o\n  priority: INFO\n"))).containsExactly("VR003");
+    assertThat(codes(read("- rule: r\n  desc: d\n  output: o\n  priority: INFO\n"))).containsExactly(VR003);
     assertThat(codes(read("- rule: r\n  condition: ''\n  desc: d\n  output: o\n  priority: INFO\n")))
-        .containsExactly("VR003");
-    assertThat(codes(read("- macro: m\n"))).containsExactly("VR003");
-    assertThat(codes(read("- list: l\n"))).containsExactly("VR003");
-    assertThat(codes(read("- rule:\n  desc: d\n"))).containsExactly("VR003");
-    assertThat(codes(read("- rule: r\n  tags: [a]\n"))).containsExactly("VR003");
+        .containsExactly(VR003);
+    assertThat(codes(read("- macro: m\n"))).containsExactly(VR003);
+    assertThat(codes(read("- list: l\n"))).containsExactly(VR003);
+    assertThat(codes(read("- rule:\n  desc: d\n"))).containsExactly(VR003);
+    assertThat(codes(read("- rule: r\n  tags: [a]\n"))).containsExactly(VR003);
   }
 
   @Test
   void wrongTypes_areVr004AtTheValue() {
     Diagnostic tags = only(read(SHELL_RULE + "  tags: mitre\n"));
-    assertThat(tags).extracting(Diagnostic::code, Diagnostic::pos).containsExactly("VR004", new Pos(6, 9));
-    assertThat(only(read(SHELL_RULE + "  enabled: maybe\n")).code()).isEqualTo("VR004");
-    assertThat(only(read(SHELL_RULE + "  skip-if-unknown-filter: [x]\n")).code()).isEqualTo("VR004");
-    assertThat(only(read("- list: l\n  items: bash\n")).code()).isEqualTo("VR004");
-    assertThat(only(read("- list: l\n  items: [[a]]\n")).code()).isEqualTo("VR004");
-    assertThat(only(read("- macro: m\n  condition: [a]\n")).code()).isEqualTo("VR004");
-    assertThat(only(read("- rule: [r]\n  enabled: false\n")).code()).isEqualTo("VR004");
+    assertThat(tags).extracting(Diagnostic::code, Diagnostic::pos).containsExactly(VR004, new Pos(6, 9));
+    assertThat(only(read(SHELL_RULE + "  enabled: maybe\n")).code()).isEqualTo(VR004);
+    assertThat(only(read(SHELL_RULE + "  skip-if-unknown-filter: [x]\n")).code()).isEqualTo(VR004);
+    assertThat(only(read("- list: l\n  items: bash\n")).code()).isEqualTo(VR004);
+    assertThat(only(read("- list: l\n  items: [[a]]\n")).code()).isEqualTo(VR004);
+    assertThat(only(read("- macro: m\n  condition: [a]\n")).code()).isEqualTo(VR004);
+    assertThat(only(read("- rule: [r]\n  enabled: false\n")).code()).isEqualTo(VR004);
   }
 
   @Test
@@ -243,7 +252,7 @@ class RulesReaderTest {
     Defs.Collected c = read(SHELL_RULE + "  prority: ERROR\n");
     Diagnostic d = only(c);
     assertThat(d.isError()).isFalse();
-    assertThat(d.code()).isEqualTo("VW002");
+    assertThat(d.code()).isEqualTo(VW002);
     assertThat(d.pos()).isEqualTo(new Pos(6, 3));
     assertThat(d.message()).contains("'prority'").contains("rule 'shell'");
     assertThat(c.rules()).hasSize(1);
@@ -252,7 +261,7 @@ class RulesReaderTest {
   @Test
   void badListOrMacroName_isWarned() {
     Defs.Collected c = read("- list: my list\n  items: []\n- macro: 9lives\n  condition: a\n");
-    assertThat(codes(c)).containsExactly("VW006", "VW006");
+    assertThat(codes(c)).containsExactly(VW006, VW006);
     assertThat(c.lists()).hasSize(1);
     assertThat(c.macros()).hasSize(1);
   }
@@ -307,7 +316,7 @@ class RulesReaderTest {
   void redefinitionWithAnotherSource_isVr011() {
     Defs.Collected c = read(SHELL_RULE, SHELL_RULE + "  source: k8s_audit\n");
     assertThat(only(c)).extracting(Diagnostic::code, Diagnostic::file, Diagnostic::pos)
-        .containsExactly("VR011", "b.yaml", new Pos(6, 11));
+        .containsExactly(VR011, "b.yaml", new Pos(6, 11));
     assertThat(rule(c, "shell").source()).isEqualTo("syscall");
   }
 

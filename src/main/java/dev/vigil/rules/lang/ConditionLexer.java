@@ -1,5 +1,10 @@
 package dev.vigil.rules.lang;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR100;
+import static dev.vigil.rules.lang.DiagnosticCode.VR101;
+import static dev.vigil.rules.lang.DiagnosticCode.VR103;
+import static dev.vigil.rules.lang.DiagnosticCode.VR106;
+
 /**
  * Character-level scanner over one condition text, tracking 1-based line and column. Falco's filter grammar is
  * scannerless (what a run of characters means depends on where it stands), so the parser asks for the kind of
@@ -188,7 +193,7 @@ final class ConditionLexer {
       sb.append(unescape(text.charAt(idx + 1), quote));
       advance(2);
     }
-    throw new ParseException("VR103", start, "unterminated string, expected a closing " + quote);
+    throw new ParseException(VR103, start, "unterminated string, expected a closing " + quote);
   }
 
   private char unescape(char e, char quote) throws ParseException {
@@ -213,11 +218,11 @@ final class ConditionLexer {
         if (e == quote) {
           return e;
         }
-        throw new ParseException("VR106", pos(),
+        throw new ParseException(VR106, pos(),
             "escape \\" + e + " is not allowed in a " + quote + "-quoted string, write " + e + " unescaped");
       default:
         String shown = Character.isISOControl(e) ? " followed by U+" + String.format("%04X", (int) e) : "" + e;
-        throw new ParseException("VR106", pos(), "unsupported escape sequence \\" + shown + " in quoted string");
+        throw new ParseException(VR106, pos(), "unsupported escape sequence \\" + shown + " in quoted string");
     }
   }
 
@@ -288,9 +293,9 @@ final class ConditionLexer {
    */
   ParseException expected(String what) {
     if (atEnd()) {
-      return new ParseException("VR100", pos(), "unexpected end of condition, expected " + what);
+      return new ParseException(VR100, pos(), "unexpected end of condition, expected " + what);
     }
-    return new ParseException("VR101", pos(), "unexpected token " + describeNext() + ", expected " + what);
+    return new ParseException(VR101, pos(), "unexpected token " + describeNext() + ", expected " + what);
   }
 
   private void advance(int n) {

@@ -1,5 +1,10 @@
 package dev.vigil.rules.lang;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR101;
+import static dev.vigil.rules.lang.DiagnosticCode.VR104;
+import static dev.vigil.rules.lang.DiagnosticCode.VR105;
+import static dev.vigil.rules.lang.DiagnosticCode.VR107;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,17 +24,8 @@ import java.util.Objects;
  *
  * <p>A dotted name is a field; a dotless one is a macro reference unless an operator or {@code [} follows it, in
  * which case it is taken for a field and the compiler decides. Every node carries the 1-based line and column
- * where it starts in the condition text. Errors are {@link ParseException}s with these stable codes:
- *
- * <ul>
- *   <li>VR100 the condition ended where something was still expected (also an empty condition);
- *   <li>VR101 an unexpected token (the message says what was expected and what was found);
- *   <li>VR103 an unterminated quoted string;
- *   <li>VR104 an unknown operator after a field;
- *   <li>VR105 a missing {@code )} (group, list, transformer, {@code val}) or {@code ]} (field argument);
- *   <li>VR106 an escape sequence Falco does not support in a quoted string;
- *   <li>VR107 nesting deeper than {@value #MAX_DEPTH} levels.
- * </ul>
+ * where it starts in the condition text. Errors are {@link ParseException}s with the VR100 to VR107 codes of
+ * {@link DiagnosticCode}, which explains each.
  *
  * <p>Stateless static API; each call uses its own parser instance, so it is thread-safe.
  */
@@ -158,7 +154,7 @@ public final class ConditionParser {
       if (ConditionLexer.isQuote(c) || c == '(' || c == ')' || c == ',') {
         throw lx.expected("an operator " + after);
       }
-      throw new ParseException("VR104", lx.pos(), "unknown operator " + lx.describeOperator() + " " + after);
+      throw new ParseException(VR104, lx.pos(), "unknown operator " + lx.describeOperator() + " " + after);
     }
     lx.tryConsume(op);
     if (Operators.UNARY.contains(op)) {
@@ -208,7 +204,7 @@ public final class ConditionParser {
     }
     String bare = lx.readBare();
     if (!Operators.isNumber(bare)) {
-      throw new ParseException("VR101", pos, "unexpected token '" + bare + "', expected " + what);
+      throw new ParseException(VR101, pos, "unexpected token '" + bare + "', expected " + what);
     }
     return new Operand.Value(bare, false, pos);
   }
@@ -330,12 +326,12 @@ public final class ConditionParser {
   }
 
   private ParseException missing(String closer, String why) {
-    return new ParseException("VR105", lx.pos(), "missing '" + closer + "' " + why + ", found " + lx.describeNext());
+    return new ParseException(VR105, lx.pos(), "missing '" + closer + "' " + why + ", found " + lx.describeNext());
   }
 
   private void enter() throws ParseException {
     if (++depth > MAX_DEPTH) {
-      throw new ParseException("VR107", lx.pos(), "condition nested too deeply (more than " + MAX_DEPTH + " levels)");
+      throw new ParseException(VR107, lx.pos(), "condition nested too deeply (more than " + MAX_DEPTH + " levels)");
     }
   }
 

@@ -7,17 +7,17 @@ public final class ParseException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  private final String code;
+  private final DiagnosticCode code;
   private final transient Pos pos;
 
-  public ParseException(String code, Pos pos, String message) {
+  public ParseException(DiagnosticCode code, Pos pos, String message) {
     super(message);
     this.code = code;
     this.pos = pos;
   }
 
-  /** Stable error code, e.g. {@code VR101}. */
-  public String code() {
+  /** Stable error code, e.g. {@link DiagnosticCode#VR101}. */
+  public DiagnosticCode code() {
     return code;
   }
 

@@ -1,5 +1,8 @@
 package dev.vigil.rules.lang;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR100;
+import static dev.vigil.rules.lang.DiagnosticCode.VR101;
+import static dev.vigil.rules.lang.DiagnosticCode.VR103;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -62,7 +65,7 @@ class ConditionLexerTest {
   void unterminatedStringReportsItsOpeningQuote() {
     ConditionLexer lx = new ConditionLexer("\"abc\\");
     ParseException e = catchThrowableOfType(ParseException.class, lx::readQuoted);
-    assertThat(e.code()).isEqualTo("VR103");
+    assertThat(e.code()).isEqualTo(VR103);
     assertThat(e.pos()).isEqualTo(new Pos(1, 1));
   }
 
@@ -105,9 +108,9 @@ class ConditionLexerTest {
 
   @Test
   void expectedIsVr100AtTheEndAndVr101Elsewhere() {
-    assertThat(new ConditionLexer("").expected("a value").code()).isEqualTo("VR100");
+    assertThat(new ConditionLexer("").expected("a value").code()).isEqualTo(VR100);
     ParseException e = new ConditionLexer(",").expected("a value");
-    assertThat(e.code()).isEqualTo("VR101");
+    assertThat(e.code()).isEqualTo(VR101);
     assertThat(e.getMessage()).isEqualTo("unexpected token ',', expected a value");
   }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.rules.lang;
 
+import static dev.vigil.rules.lang.DiagnosticCode.VR100;
+import static dev.vigil.rules.lang.DiagnosticCode.VR101;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -300,9 +302,9 @@ class ConditionParserTest {
     assertThat(ConditionParser.parseField(" tolower(proc.name) "))
         .isEqualTo(new FieldRef("proc.name", null, List.of("tolower"), new Pos(1, 2)));
     ParseException e = catchThrowableOfType(ParseException.class, () -> ConditionParser.parseField("proc.name x"));
-    assertThat(e.code()).isEqualTo("VR101");
+    assertThat(e.code()).isEqualTo(VR101);
     e = catchThrowableOfType(ParseException.class, () -> ConditionParser.parseField(""));
-    assertThat(e.code()).isEqualTo("VR100");
+    assertThat(e.code()).isEqualTo(VR100);
   }
 
   // --- positions -----------------------------------------------------------------------------------------------
@@ -319,7 +321,7 @@ class ConditionParserTest {
   @Test
   void errorOnLineThreeReportsLineAndColumn() {
     ParseException e = error("spawned_process\n  and proc.name = bash\n  and fd.name in (a, )");
-    assertThat(e.code()).isEqualTo("VR101");
+    assertThat(e.code()).isEqualTo(VR101);
     assertThat(e.pos()).isEqualTo(new Pos(3, 22));
     assertThat(e.getMessage()).isEqualTo("unexpected token ')', expected a list item");
   }
