@@ -184,7 +184,7 @@ public class AnomalyBaselineBenchmark {
 
   private void setUpDetector() throws IOException {
     dataDir = Files.createTempDirectory("vigil-bench-baselines");
-    detector = new AnomalyDetector(config(cache, 120, AnomalyConfig.defaults().threshold()), dataDir, "bench",
+    detector = new AnomalyDetector(config(cache, 120, AnomalyConfig.defaults().threshold()), dataDir,
         Metrics.inMemory());
     // One 30 s interval of 100 containers (10 images): 3 stats samples, 2 execs, 2 connections, 8 writes each.
     Random r = new Random(7);

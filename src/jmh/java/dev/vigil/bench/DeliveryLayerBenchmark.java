@@ -234,8 +234,7 @@ public class DeliveryLayerBenchmark {
     public void setUp() throws IOException {
       dir = Files.createTempDirectory("vigil-bench-delivery");
       dest = new CountingDestination(batch());
-      sink = new DeliveringSink(dest, DeliveryOptions.defaults(), dir, Metrics.inMemory(), Clock.systemUTC(),
-          "bench-host");
+      sink = new DeliveringSink(dest, DeliveryOptions.defaults(), dir, Metrics.inMemory(), Clock.systemUTC());
       sink.start();
       alerts = alerts();
     }

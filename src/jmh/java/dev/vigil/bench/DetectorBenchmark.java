@@ -68,8 +68,7 @@ public class DetectorBenchmark {
   public void setUp(Blackhole blackhole) {
     this.bh = blackhole;
     DetectorWorkload workload = new DetectorWorkload(CONTAINERS, 7L);
-    List<Detector> all = BehaviourDetectors.create(BehaviourConfig.defaults(), workload.directory(), "bench-host",
-        Metrics.inMemory());
+    List<Detector> all = BehaviourDetectors.create(BehaviourConfig.defaults(), workload.directory(), Metrics.inMemory());
     engine = new DetectorEngine(detector.equals("all") ? all
         : all.stream().filter(d -> d.name().equals(detector)).toList());
     if (engine.describe().isEmpty()) {

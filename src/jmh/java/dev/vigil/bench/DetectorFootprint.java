@@ -87,7 +87,7 @@ public final class DetectorFootprint {
 
   /** Builds the detector(s) and runs the workload through them; returns the engine holding them. */
   private static DetectorEngine feed(DetectorWorkload w, String name, boolean scan) {
-    List<Detector> all = BehaviourDetectors.create(BehaviourConfig.defaults(), w.directory(), "h", Metrics.inMemory());
+    List<Detector> all = BehaviourDetectors.create(BehaviourConfig.defaults(), w.directory(), Metrics.inMemory());
     DetectorEngine engine = new DetectorEngine(name.equals("all") ? all
         : all.stream().filter(d -> d.name().equals(name)).toList());
     long[] alerts = new long[1];

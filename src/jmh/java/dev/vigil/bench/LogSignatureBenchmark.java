@@ -63,7 +63,7 @@ public class LogSignatureBenchmark {
   public void setUp(Blackhole blackhole) {
     this.bh = blackhole;
     set = SignatureSet.builtIn();
-    detector = new LogSignatureDetector(set, Duration.ofMinutes(1), 10_000, "bench-host", Metrics.inMemory());
+    detector = new LogSignatureDetector(set, Duration.ofMinutes(1), 10_000, Metrics.inMemory());
     List<String> lines = LogCorpus.lines(20261129L, LINES);
     text = lines.toArray(String[]::new);
     bytes = new byte[LINES][];

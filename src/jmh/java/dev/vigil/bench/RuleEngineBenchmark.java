@@ -71,7 +71,7 @@ public class RuleEngineBenchmark {
     Containers containers = new Containers();
     ContainerDirectory directory = containers.directory();
     rules = new RuleSet(loaded, directory);
-    engine = new RuleEngine(loaded, directory, "bench-host");
+    engine = new RuleEngine(loaded, directory);
     EventMix.Mix m = EventMix.realistic(containers, EVENTS, SEED);
     EventMix.Mix logs = EventMix.logLines(containers, EVENTS, SEED + 1);
     check(new RuleSet(loaded, directory), m);
