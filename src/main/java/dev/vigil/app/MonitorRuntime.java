@@ -115,7 +115,7 @@ final class MonitorRuntime {
     AlertSink out = outputs.head();
     DetectorSettings ds;
     try {
-      ds = DetectorSettings.from(cfg.config().detectors());
+      ds = cfg.config().detectorSettings();
     } catch (IllegalArgumentException e) {
       err.println("vigil: " + e.getMessage());
       err.flush();
