@@ -155,7 +155,8 @@ public final class ConfigBinding {
     }
     int nl = m.indexOf('\n');
     m = nl < 0 ? m : m.substring(0, nl);
-    return m.replaceAll(" \\(through reference chain.*", "").replaceAll("`[a-z.]+\\.([A-Za-z]+\\$)*", "`")
+    return m.replaceAll(" \\(through reference chain.*", "").replaceAll(" \\(token JsonToken\\.[A-Z_]+\\)", "")
+        .replaceAll("`[a-z.]+\\.([A-Za-z]+\\$)*", "`")
         .replace("java.lang.", "").replace("`", "");
   }
 
