@@ -259,7 +259,8 @@ final class MonitorCommand implements Callable<Integer> {
         Duration.ofSeconds(30));
     MonitorConfig cfg = new MonitorConfig(docker, hostname != null ? hostname : localHostname(), waitForEngine,
         statsInterval, topInterval, diffInterval, netInterval, eventsLiveness, maxLogLine, queueCapacity,
-        Set.copyOf(disabledSensors), statusInterval, ruleOptions, recordEvents, data, metricsListen == null ? null : listenAddress(metricsListen), config);
+        Set.copyOf(disabledSensors), statusInterval, ruleOptions, recordEvents, data,
+        metricsListen == null ? null : listenAddress(metricsListen), config);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

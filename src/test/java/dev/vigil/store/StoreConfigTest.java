@@ -35,7 +35,7 @@ class StoreConfigTest {
   @Test
   void errorsNameTheKey() {
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retension: 7d")))
-        .hasMessageStartingWith("unknown key 'retension' in store; did you mean 'retention'?").hasMessageContaining("retention");
+        .hasMessageStartingWith("unknown key 'retension' in store; did you mean 'retention'?");
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retention: a week")))
         .hasMessageStartingWith("store.retention: 'a week' is not a duration");
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retention: 10s")))

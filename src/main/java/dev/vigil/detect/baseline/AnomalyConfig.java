@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * Settings of the per-image anomaly baselines, the {@code detectors.anomaly:} section of the agent's configuration
- * file. Every key is optional: a missing key (a null component) takes its {@link #defaults()} value, so a file can say
- * only {@code threshold: 3.0}. Values are checked when the record is built and a bad one fails with the key's full name,
- * so a typo in the file stops the agent at start rather than silently changing detection. Immutable.
+ * file. Every key is optional: a missing key (a null component) takes its {@link #defaults()} value, so a file can
+ * say only {@code threshold: 3.0}. Values are checked when the record is built and a bad one fails with the key's
+ * full name, so a typo in the file stops the agent at start rather than silently changing detection. Immutable.
  *
  * @param enabled false leaves the detector out entirely (no model, no files written)
  * @param interval length of one feature interval, whole seconds; each container yields one feature vector per

@@ -45,7 +45,8 @@ class AnomalyConfigTest {
         save_interval: 2m
         seed: 9
         """, AnomalyConfig.class);
-    assertThat(c).isEqualTo(new AnomalyConfig(false, Duration.ofSeconds(60), 30, 4.0, 3, 20, 64, 0.5, 2, 10, 100, 500, Duration.ofSeconds(120), 9L));
+    assertThat(c).isEqualTo(new AnomalyConfig(false, Duration.ofSeconds(60), 30, 4.0, 3, 20, 64, 0.5, 2, 10, 100,
+        500, Duration.ofSeconds(120), 9L));
     assertThat(c.saveInterval()).isEqualTo(Duration.ofMinutes(2));
   }
 
