@@ -516,8 +516,9 @@ record ConfigFile(
 
   /**
    * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in string values with environment variables, keeping the
-   * parser's locations for error messages, and remembers where keys and objects started so errors point at them.
-   * Never puts a variable's value in an error. Every way of advancing goes through {@link #nextToken()}.
+   * parser's locations for error messages, and remembers where each key and value (by dotted path) was written so
+   * errors point at them. Never puts a variable's value in an error. Every way of advancing goes through
+   * {@link #nextToken()}.
    */
   static final class EnvSubstitution extends JsonParserDelegate {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
