@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * ones. Whoever read the text (the configuration file's loader) adds file, line and column from the path.
  *
  * <p>A duration key that replaced a number of seconds ({@code interval} for {@code interval_seconds}) keeps the old
- * spelling as a {@code @JsonAlias}; binding it logs one deprecation warning per key and binding naming the new key
+ * spelling as a {@code @JsonAlias}; binding it logs one deprecation warning per key and binding, naming the new key
  * (see {@link DurationText.Deserializer}). Thread-safe.
  */
 public final class ConfigBinding {
@@ -84,14 +84,7 @@ public final class ConfigBinding {
    * @throws ConfigError with a one-line message naming the key
    */
   public static <T> T bind(JsonNode node, Class<T> type, String section) {
-    return bind(node, type, section, new HashSet<>());
-  }
-
-  /**
-   * {@link #bind(JsonNode, Class, String)} sharing {@code warned} with other bindings of the same source, so a
-   * deprecated key is warned about once however often the source is bound.
-   */
-  public static <T> T bind(JsonNode node, Class<T> type, String section, Set<String> warned) {
+    Set<String> warned = new HashSet<>();
     JsonNode tree = node == null || node.isNull() || node.isMissingNode() ? MAPPER.createObjectNode() : node;
     ObjectReader reader = MAPPER.readerFor(type).withAttribute(SECTION, section).withAttribute(WARNED, warned);
     try {
