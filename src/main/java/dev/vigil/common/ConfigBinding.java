@@ -97,12 +97,12 @@ public final class ConfigBinding {
           e);
     } catch (ValueInstantiationException e) {
       // the record's constructor refused the values: its message names the key
-      throw validation(join(section, e.getPath()), e.getCause() != null ? e.getCause() : e);
+      throw validation(join(section, e.getPath()), at(tree, e.getPath()), e.getCause() != null ? e.getCause() : e);
     } catch (JsonMappingException e) {
       String path = join(section, e.getPath());
       for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
         if (c instanceof IllegalArgumentException && !(c instanceof JsonProcessingException)) {
-          return throwValidation(path, c);
+          return throwValidation(path, at(tree, e.getPath()), c);
         }
       }
       throw new ConfigError(path, false, prefixed(path, cleaned(e)), e);
@@ -113,20 +113,42 @@ public final class ConfigBinding {
     }
   }
 
-  private static <T> T throwValidation(String path, Throwable c) {
-    throw validation(path, c);
+  private static <T> T throwValidation(String path, JsonNode section, Throwable c) {
+    throw validation(path, section, c);
   }
 
-  /** A record's own message; its path is the key the message starts with when it names one below {@code path}. */
-  private static ConfigError validation(String path, Throwable cause) {
+  /**
+   * A record's own message. Its path is the key the message starts with when that is a key below {@code path}
+   * (written in full, {@code store.retention must ...}, or as a key of the refused section, {@code queue must ...},
+   * which is then written in full); else the section's.
+   */
+  private static ConfigError validation(String path, JsonNode section, Throwable cause) {
     String m = String.valueOf(cause.getMessage());
     int end = 0;
     while (end < m.length() && " :(".indexOf(m.charAt(end)) < 0) {
       end++;
     }
     String named = m.substring(0, end);
-    boolean below = !path.isEmpty() && named.startsWith(path + ".");
-    return new ConfigError(below ? named : path, false, prefixed(path, m), cause);
+    if (!path.isEmpty() && named.startsWith(path + ".")) {
+      return new ConfigError(named, false, m, cause);
+    }
+    if (section != null && section.isObject() && !named.isEmpty() && section.has(named)) {
+      String key = path.isEmpty() ? named : path + "." + named;
+      return new ConfigError(key, false, path.isEmpty() ? m : path + "." + m, cause);
+    }
+    return new ConfigError(path, false, prefixed(path, m), cause);
+  }
+
+  /** The node {@code refs} lead to from {@code tree}, null when they leave it. */
+  private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> refs) {
+    JsonNode n = tree;
+    for (JsonMappingException.Reference r : refs) {
+      if (n == null) {
+        return null;
+      }
+      n = r.getFieldName() != null ? n.get(r.getFieldName()) : r.getIndex() >= 0 ? n.get(r.getIndex()) : n;
+    }
+    return n;
   }
 
   /** {@code path: message}, unless the message already starts with the path. */

@@ -71,6 +71,8 @@ class ConfigErrorsTest {
       store:|  max_rows: 5;                              vigil.yaml:2:13: store.max_rows must be at least 100, not 5
       sinks:|  opensearch: {url: 'ftp://h'};             vigil.yaml:2:21: sinks.opensearch.url: 'ftp://h' must start with http:// or https://
       sinks:|  webhooks:|    - url: http://x;            vigil.yaml:3:7: sinks.webhooks[0]: every webhook needs a name
+      delivery:|  backoff: {initial: 1s}|  queue: 0;       vigil.yaml:3:10: delivery.queue must be at least 1 (got 0)
+      sinks:|  slack: {webhook_url: x, timeout: 0s};     vigil.yaml:2:36: sinks.slack.timeout must be longer than 0
       sinks:|  opensearch: {index: a};                   vigil.yaml:2:15: sinks.opensearch.url is required
       - a;                                               vigil.yaml:1:1: expected a mapping of sections
       """)
