@@ -148,7 +148,7 @@ public class AlertDeliveryBenchmark {
     public void open() throws Exception {
       dir = Files.createTempDirectory("vigil-bench-store");
       store = AlertStore.open(dir.resolve("alerts.db"), new StoreConfig(true, null, Duration.ofDays(3650),
-          100_000_000, 100_000), Metrics.inMemory(), Clock.systemUTC());
+          100_000_000L, 100_000), Metrics.inMemory(), Clock.systemUTC());
       alerts = alerts(STORE_BATCH);
     }
 

@@ -87,9 +87,9 @@ public class AnomalyBaselineBenchmark {
 
   static AnomalyConfig config(double cache, int learningSamples, double threshold) {
     AnomalyConfig d = AnomalyConfig.defaults();
-    return new AnomalyConfig(true, d.intervalSeconds(), learningSamples, threshold, d.episodeQuietIntervals(),
+    return new AnomalyConfig(true, d.interval(), learningSamples, threshold, d.episodeQuietIntervals(),
         d.trees(), d.sampleSize(), cache, d.topFeatures(), d.maxImages(), d.maxContainers(), d.maxExecutables(),
-        d.saveIntervalSeconds(), d.seed());
+        d.saveInterval(), d.seed());
   }
 
   private static double jitter(Random r, double level, double rel) {

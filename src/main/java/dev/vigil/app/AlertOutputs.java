@@ -99,8 +99,8 @@ final class AlertOutputs {
     }
     DeliveryOptions defaults = cfg.deliveryDefaults();
     List<Extra> network = new ArrayList<>();
-    StoreConfig storeCfg = StoreConfig.bind(cfg.store());
-    OpenSearchConfig osCfg = s.opensearch() == null ? null : OpenSearchConfig.bind(s.opensearch());
+    StoreConfig storeCfg = cfg.storeSettings();
+    OpenSearchConfig osCfg = s.opensearch();
     ConfigFile.Slack sl = s.slack();
     if (sl != null && sl.webhookUrl() != null && !Boolean.FALSE.equals(sl.enabled())) {
       DeliveryOptions o = ConfigFile.merge(defaults, sl.minPriority(), sl.queue(), sl.timeout(), sl.backoff(),
@@ -134,7 +134,7 @@ final class AlertOutputs {
           store = AlertStore.open(storeCfg.file(dataDir), storeCfg, metrics, clock);
           sinks.add(store);
         } catch (StoreException e) {
-          if (cfg.store() != null && !cfg.store().isNull()) {
+          if (cfg.store() != null) {
             throw new IllegalStateException(e.getMessage(), e); // asked for explicitly: an error
           }
           // The default store is a convenience: without it alerts still reach every other sink.

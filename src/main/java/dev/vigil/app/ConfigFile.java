@@ -4,24 +4,27 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.alert.Priority;
+import dev.vigil.common.ConfigBinding;
+import dev.vigil.common.DurationText;
 import dev.vigil.common.SizeText;
 import dev.vigil.sink.AggregationOptions;
 import dev.vigil.sink.DeliveryOptions;
 import dev.vigil.sink.FsyncPolicy;
+import dev.vigil.sink.OpenSearchConfig;
+import dev.vigil.store.StoreConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,12 +32,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -47,24 +51,25 @@ import java.util.regex.Pattern;
  * {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; sizes {@code 512KB}, {@code 256MB}, {@code 1GB} (powers of
  * 1024) or plain bytes; priorities as in Falco rules. {@code ${NAME}} and {@code ${NAME:-default}} in a string value
  * are replaced by the environment variable, so secrets (webhook URLs, HMAC secrets, tokens) need not be written in
- * the file; an unset variable without a default is an error. Sections the owner binds elsewhere
- * ({@code sinks.opensearch}, {@code store}, {@code detectors}) are kept as raw JSON trees. Immutable.
+ * the file; an unset variable without a default is an error. The whole file, the sections other packages own
+ * ({@code sinks.opensearch}, {@code store}, {@code detectors}) included, is bound when it is loaded, through
+ * {@link ConfigBinding}, so every error is found before anything is opened. Immutable.
  */
 record ConfigFile(
     @JsonProperty("data_dir") Path dataDir,
     Delivery delivery,
     Aggregation aggregation,
     Sinks sinks,
-    JsonNode store,
-    JsonNode detectors) {
+    StoreConfig store,
+    DetectorSettings detectors) {
 
   /** Defaults for every network sink (each may override them). */
   record Delivery(
       Integer queue,
-      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout,
       BackoffSection backoff,
-      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
-      FsyncPolicy fsync) {
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeText.Deserializer.class) Long spoolMaxBytes,
+      @JsonDeserialize(using = FsyncValue.class) FsyncPolicy fsync) {
 
     Delivery {
       checkDelivery(queue, timeout, spoolMaxBytes);
@@ -73,8 +78,8 @@ record ConfigFile(
 
   /** Exponential back-off between delivery attempts. */
   record BackoffSection(
-      @JsonDeserialize(using = DurationValue.class) Duration initial,
-      @JsonDeserialize(using = DurationValue.class) Duration max) {
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration initial,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration max) {
 
     BackoffSection {
       positive("initial", initial);
@@ -88,7 +93,7 @@ record ConfigFile(
   /** Folding of repeated alerts. */
   record Aggregation(
       Boolean enabled,
-      @JsonDeserialize(using = DurationValue.class) Duration window,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration window,
       @JsonProperty("max_keys") Integer maxKeys,
       Map<String, RuleAggregation> rules,
       List<String> never) {
@@ -103,7 +108,7 @@ record ConfigFile(
 
   /** One rule's aggregation. */
   record RuleAggregation(
-      @JsonDeserialize(using = DurationValue.class) Duration window,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration window,
       List<String> key) {
 
     RuleAggregation {
@@ -119,7 +124,7 @@ record ConfigFile(
       FileOut file,
       Slack slack,
       List<Webhook> webhooks,
-      JsonNode opensearch) {}
+      OpenSearchConfig opensearch) {}
 
   /** Alerts on standard output. */
   record Stdout(
@@ -130,7 +135,7 @@ record ConfigFile(
   record FileOut(
       Boolean enabled,
       Path path,
-      @JsonProperty("max_size") @JsonDeserialize(using = SizeValue.class) Long maxSize,
+      @JsonProperty("max_size") @JsonDeserialize(using = SizeText.Deserializer.class) Long maxSize,
       @JsonProperty("max_files") Integer maxFiles,
       @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority) {
 
@@ -156,11 +161,11 @@ record ConfigFile(
       Boolean enabled,
       @JsonProperty("webhook_url") String webhookUrl,
       @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority,
-      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout,
       Integer queue,
       BackoffSection backoff,
-      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
-      FsyncPolicy fsync) {
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeText.Deserializer.class) Long spoolMaxBytes,
+      @JsonDeserialize(using = FsyncValue.class) FsyncPolicy fsync) {
 
     Slack {
       checkDelivery(queue, timeout, spoolMaxBytes);
@@ -179,12 +184,12 @@ record ConfigFile(
       Map<String, String> headers,
       @JsonProperty("hmac_secret") String hmacSecret,
       @JsonProperty("min_priority") @JsonDeserialize(using = PriorityValue.class) Priority minPriority,
-      @JsonDeserialize(using = DurationValue.class) Duration timeout,
+      @JsonDeserialize(using = DurationText.Deserializer.class) Duration timeout,
       @JsonProperty("ca_file") Path caFile,
       Integer queue,
       BackoffSection backoff,
-      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeValue.class) Long spoolMaxBytes,
-      FsyncPolicy fsync) {
+      @JsonProperty("spool_max_bytes") @JsonDeserialize(using = SizeText.Deserializer.class) Long spoolMaxBytes,
+      @JsonDeserialize(using = FsyncValue.class) FsyncPolicy fsync) {
 
     Webhook {
       if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
@@ -251,6 +256,16 @@ record ConfigFile(
         a.never() == null ? Set.of() : new HashSet<>(a.never()));
   }
 
+  /** The {@code store:} section, its defaults when the file has none. */
+  StoreConfig storeSettings() {
+    return store != null ? store : StoreConfig.defaults();
+  }
+
+  /** The {@code detectors:} section, every detector's defaults when the file has none. */
+  DetectorSettings detectorSettings() {
+    return detectors != null ? detectors : DetectorSettings.defaults();
+  }
+
   Sinks sinksOrEmpty() {
     return sinks != null ? sinks : new Sinks(null, null, null, null, null);
   }
@@ -303,10 +318,7 @@ record ConfigFile(
     }
   }
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .registerModule(new SimpleModule().addDeserializer(FsyncPolicy.class, new FsyncValue()));
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   static ConfigFile load(Path file) throws ConfigException {
     return load(file, System::getenv);
@@ -338,77 +350,92 @@ record ConfigFile(
     return new ConfigOverrides.Builder(YAML, env);
   }
 
+  static ConfigFile parse(String name, String text, Function<String, String> env) throws ConfigException {
+    return parse(name, text, env, ConfigOverrides.none());
+  }
+
   /**
-   * The file (or nothing: {@code text} empty) with the command line's keys applied. The file alone is read first,
-   * so its errors keep their line and column; the overridden tree is then bound by the same reader, and what fails
-   * there is reported against the overrides ({@code "command line (-o): sinks.slack: unknown key ..."}).
+   * The file (or nothing: {@code text} empty) with the command line's keys applied, bound in one pass. The file is
+   * read into a tree, remembering where each key and value is; the overrides change the tree; the tree is bound.
+   * An error at a key path whose value came from the file names the file, line and column
+   * ({@code "vigil.yaml:7:5: unknown key 'timout' in sinks.slack; did you mean 'timeout'?"}); one whose value an
+   * override set or changed names the command line ({@code "command line (-o ...): store.retention: ..."}).
    */
   static ConfigFile parse(String name, String text, Function<String, String> env, ConfigOverrides overrides)
       throws ConfigException {
-    ConfigFile plain = parse(name, text, env);
-    if (overrides.isEmpty()) {
-      return plain;
-    }
-    com.fasterxml.jackson.databind.node.ObjectNode root;
+    EnvSubstitution parser = null;
+    JsonNode fileTree;
     try (JsonParser p = new EnvSubstitution(YAML.getFactory().createParser(text), env)) {
-      JsonNode t = p.nextToken() == null ? null : YAML.readTree(p);
-      root = t instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o
-          : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    } catch (IOException e) { // the same text was just read without error
-      throw new ConfigException(name + ": " + e.getMessage());
-    }
-    overrides.applyTo(root);
-    String where = "command line (-o and the options that set configuration keys)";
-    try {
-      ConfigFile c = YAML.treeToValue(root, ConfigFile.class);
-      return c == null ? empty() : c;
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(where + ": unknown key '" + e.getPropertyName() + "'" + inside(e)
-          + hint(e.getPropertyName(), e.getKnownPropertyIds()));
-    } catch (ValueInstantiationException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      throw new ConfigException(where + ": " + pathOf(e) + c.getMessage());
-    } catch (JsonMappingException e) {
-      throw new ConfigException(where + ": " + pathOf(e) + cleaned(e));
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(where + ": " + e.getOriginalMessage());
-    }
-  }
-
-  static ConfigFile parse(String name, String text, Function<String, String> env) throws ConfigException {
-    EnvSubstitution tracked = null;
-    try (JsonParser p = new EnvSubstitution(YAML.getFactory().createParser(text), env)) {
-      tracked = (EnvSubstitution) p;
-      if (p.nextToken() == null) {
-        return empty();
-      }
-      ConfigFile c = YAML.readValue(p, ConfigFile.class);
-      return c == null ? empty() : c;
-    } catch (UnrecognizedPropertyException e) {
-      JsonLocation key = tracked == null ? null : tracked.keyLocation(e.getPropertyName());
-      throw new ConfigException(at(name, key != null ? key : e.getLocation()) + "unknown key '"
-          + e.getPropertyName() + "'" + inside(e) + hint(e.getPropertyName(), e.getKnownPropertyIds()));
-    } catch (ValueInstantiationException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      JsonLocation obj = tracked == null ? null : tracked.lastClosedObject();
-      throw new ConfigException(at(name, obj != null ? obj : e.getLocation()) + pathOf(e) + c.getMessage());
+      parser = (EnvSubstitution) p;
+      fileTree = p.nextToken() == null ? null : YAML.readTree(p);
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException syntax) {
         throw new ConfigException(at(name, syntax.getLocation()) + "not valid YAML: "
             + yamlMessage(syntax.getOriginalMessage()));
       }
-      throw new ConfigException(at(name, e.getLocation()) + pathOf(e) + cleaned(e));
+      String path = parser == null ? "" : parser.currentPath();
+      throw new ConfigException(at(name, e.getLocation()) + (path.isEmpty() ? "" : path + ": ")
+          + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException(at(name, e.getLocation()) + "not valid YAML: " + yamlMessage(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(name + ": " + e.getMessage());
     }
+    ObjectNode tree = fileTree == null || fileTree.isNull() ? JsonNodeFactory.instance.objectNode()
+        : fileTree.isObject() ? ((ObjectNode) fileTree).deepCopy() : null;
+    if (tree == null) {
+      throw new ConfigException(at(name, parser.valueAt.get("")) + "expected a mapping of sections (data_dir, "
+          + "delivery, aggregation, sinks, store, detectors), not a " + fileTree.getNodeType().name().toLowerCase(
+              Locale.ROOT));
+    }
+    overrides.applyTo(tree);
+    try {
+      return ConfigBinding.bind(tree, ConfigFile.class, "");
+    } catch (ConfigBinding.ConfigError e) {
+      Map<String, JsonNode> inFile = nodes(fileTree);
+      Map<String, JsonNode> merged = nodes(tree);
+      for (String p = e.path(); p != null; p = parent(p)) {
+        JsonLocation loc = (e.atKey() && p.equals(e.path()) ? parser.keyAt : parser.valueAt).get(p);
+        if (loc != null || merged.containsKey(p)) {
+          if (loc != null && Objects.equals(inFile.get(p), merged.get(p))) {
+            throw new ConfigException(at(name, loc) + e.getMessage());
+          }
+          break;
+        }
+      }
+      throw new ConfigException("command line (-o and the options that set configuration keys): " + e.getMessage());
+    }
   }
 
-  /** Jackson's message without its reference chain and class names. */
-  private static String cleaned(JsonMappingException e) {
-    return e.getOriginalMessage().replaceAll(" \\(through reference chain.*", "")
-        .replaceAll("dev\\.vigil\\.app\\.ConfigFile\\$", "").replace("java.lang.", "").replace("`", "");
+  /** Every node of {@code tree} by its dotted path, as {@link ConfigBinding} writes paths. */
+  private static Map<String, JsonNode> nodes(JsonNode tree) {
+    Map<String, JsonNode> out = new HashMap<>();
+    if (tree != null) {
+      collect(tree, "", out);
+    }
+    return out;
+  }
+
+  private static void collect(JsonNode n, String path, Map<String, JsonNode> out) {
+    out.put(path, n);
+    if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        collect(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out);
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        collect(n.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
+  /** {@code a.b[2]} to {@code a.b}, {@code a.b} to {@code a}, {@code a} to "", "" to null. */
+  private static String parent(String path) {
+    if (path.isEmpty()) {
+      return null;
+    }
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut < 0 ? "" : path.substring(0, cut);
   }
 
   /** SnakeYAML's message without its source excerpt: "while parsing a block mapping; expected ...". */
@@ -434,72 +461,6 @@ record ConfigFile(
     return name + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
   }
 
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.length() == 0 ? "" : sb + ": ";
-  }
-
-  private static String inside(UnrecognizedPropertyException e) {
-    List<JsonMappingException.Reference> path = e.getPath();
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < path.size() - 1; i++) {
-      JsonMappingException.Reference r = path.get(i);
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.length() == 0 ? " at the top level" : " in " + sb;
-  }
-
-  private static String hint(String key, Collection<Object> known) {
-    List<String> names = new ArrayList<>();
-    for (Object o : known) {
-      names.add(o.toString());
-    }
-    names.sort(null);
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = distance(key.toLowerCase(Locale.ROOT), n);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = n;
-      }
-    }
-    String dym = best != null && bestDistance <= Math.max(2, key.length() / 3) ? "; did you mean '" + best + "'?"
-        : "";
-    return dym + " (allowed: " + String.join(", ", names) + ")";
-  }
-
-  /** Levenshtein distance, for "did you mean". */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
-
   /** The delivery keys every network sink and the delivery defaults share. */
   private static void checkDelivery(Integer queue, Duration timeout, Long spoolMaxBytes) {
     positive("queue", queue);
@@ -522,38 +483,6 @@ record ConfigFile(
   }
 
   // ------------------------------------------------------------------------------------------- value types
-
-  /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, ISO-8601, or plain seconds. */
-  static final class DurationValue extends JsonDeserializer<Duration> {
-    @Override
-    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      String v = p.getValueAsString();
-      if (v == null) {
-        throw JsonMappingException.from(p, "expected a duration such as 30s, got " + p.currentToken());
-      }
-      try {
-        return DurationConverter.parse(v);
-      } catch (RuntimeException e) {
-        throw JsonMappingException.from(p, "'" + v + "' is not a duration (examples: 500ms, 30s, 5m, 1h)");
-      }
-    }
-  }
-
-  /** {@code 1024}, {@code 512KB}, {@code 256MB}, {@code 1GB} (powers of 1024; KiB/MiB/GiB accepted too). */
-  static final class SizeValue extends JsonDeserializer<Long> {
-    @Override
-    public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      String v = p.getValueAsString();
-      if (v == null) {
-        throw JsonMappingException.from(p, "expected a size such as 256MB, got " + p.currentToken());
-      }
-      Long n = parseSize(v);
-      if (n == null) {
-        throw JsonMappingException.from(p, "'" + v + "' is not a size (examples: 1048576, 512KB, 256MB, 1GB)");
-      }
-      return n;
-    }
-  }
 
   static Long parseSize(String text) {
     return SizeText.parseOrNull(text);
@@ -587,43 +516,51 @@ record ConfigFile(
 
   /**
    * Replaces {@code ${NAME}} and {@code ${NAME:-default}} in string values with environment variables, keeping the
-   * parser's locations for error messages, and remembers where keys and objects started so errors point at them.
-   * Never puts a variable's value in an error. Every way of advancing goes through {@link #nextToken()}.
+   * parser's locations for error messages, and remembers where each key and value (by dotted path) was written so
+   * errors point at them. Never puts a variable's value in an error. Every way of advancing goes through
+   * {@link #nextToken()}.
    */
   static final class EnvSubstitution extends JsonParserDelegate {
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private final Function<String, String> env;
     private String cachedRaw;
     private String cachedValue;
-    private final Map<String, JsonLocation> keys = new LinkedHashMap<>();
-    private final java.util.ArrayDeque<JsonLocation> objects = new java.util.ArrayDeque<>();
-    private JsonLocation lastClosed;
+    /** Where each key was written, by its dotted path ({@code sinks.webhooks[0].url}). */
+    final Map<String, JsonLocation> keyAt = new HashMap<>();
+    /** Where each value starts, by its dotted path ("" for the whole file). */
+    final Map<String, JsonLocation> valueAt = new HashMap<>();
 
     EnvSubstitution(JsonParser d, Function<String, String> env) {
       super(d);
       this.env = env;
     }
 
-    /** Where the key {@code name} was last seen. */
-    JsonLocation keyLocation(String name) {
-      return keys.get(name);
+    /** The dotted path of the key or value the parser is at. */
+    String currentPath() {
+      JsonToken t = delegate.currentToken();
+      JsonStreamContext c = delegate.getParsingContext();
+      return path(t != null && t.isStructStart() ? c.getParent() : c);
     }
 
-    /** Where the object that ended last began. */
-    JsonLocation lastClosedObject() {
-      return lastClosed;
+    private static String path(JsonStreamContext c) {
+      if (c == null || c.inRoot()) {
+        return "";
+      }
+      String parent = path(c.getParent());
+      if (c.inArray()) {
+        return parent + "[" + c.getCurrentIndex() + "]";
+      }
+      String name = c.getCurrentName();
+      return name == null ? parent : parent.isEmpty() ? name : parent + "." + name;
     }
 
     @Override
     public JsonToken nextToken() throws IOException {
       JsonToken t = delegate.nextToken();
       if (t == JsonToken.FIELD_NAME) {
-        keys.remove(delegate.currentName());
-        keys.put(delegate.currentName(), delegate.currentTokenLocation());
-      } else if (t == JsonToken.START_OBJECT) {
-        objects.push(delegate.currentTokenLocation());
-      } else if (t == JsonToken.END_OBJECT) {
-        lastClosed = objects.poll();
+        keyAt.put(currentPath(), delegate.currentTokenLocation());
+      } else if (t != null && !t.isStructEnd()) {
+        valueAt.putIfAbsent(currentPath(), delegate.currentTokenLocation());
       }
       return t;
     }

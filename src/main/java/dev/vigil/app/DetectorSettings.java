@@ -1,51 +1,28 @@
 package dev.vigil.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.common.ConfigBinding;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.detect.baseline.AnomalyConfig;
 import dev.vigil.detect.behaviour.BehaviourConfig;
 import dev.vigil.detect.logsig.LogSignatureConfig;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
 
 /**
- * The {@code detectors:} section of the configuration file, bound to each detector's own record: a missing section
- * or key means that detector's defaults, an unknown detector name is an error naming the known ones.
+ * The {@code detectors:} section of the configuration file, one entry per detector, each bound to the detector's own
+ * record when the file is loaded ({@link ConfigFile}): a missing entry means that detector's defaults, an unknown
+ * detector name is an error like any unknown key. Immutable.
  */
-record DetectorSettings(LogSignatureConfig logSignatures, AnomalyConfig anomaly, BehaviourConfig behaviour) {
+record DetectorSettings(
+    @JsonProperty("log_signatures") LogSignatureConfig logSignatures,
+    @JsonProperty("anomaly") AnomalyConfig anomaly,
+    @JsonProperty("behaviour") BehaviourConfig behaviour) {
 
-  static final Set<String> KNOWN = Set.of("log_signatures", "anomaly", "behaviour");
-
-  /**
-   * @param node the raw {@code detectors:} node, null when the file has none
-   * @throws IllegalArgumentException with a one-line message naming the key
-   */
-  static DetectorSettings from(JsonNode node) {
-    if (node != null && !node.isNull()) {
-      if (!node.isObject()) {
-        throw new IllegalArgumentException("detectors: expected a mapping of detector name to settings");
-      }
-      List<String> unknown = new ArrayList<>();
-      for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-        String k = it.next();
-        if (!KNOWN.contains(k)) {
-          unknown.add(k);
-        }
-      }
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("detectors: unknown detector '" + unknown.get(0) + "' (known: "
-            + String.join(", ", KNOWN.stream().sorted().toList()) + ")");
-      }
-    }
-    return new DetectorSettings(
-        ConfigBinding.bind(child(node, "log_signatures"), LogSignatureConfig.class, "detectors.log_signatures"),
-        ConfigBinding.bind(child(node, "anomaly"), AnomalyConfig.class, "detectors.anomaly"),
-        BehaviourConfig.bind(child(node, "behaviour")));
+  DetectorSettings {
+    logSignatures = logSignatures == null ? LogSignatureConfig.defaults() : logSignatures;
+    anomaly = anomaly == null ? AnomalyConfig.defaults() : anomaly;
+    behaviour = behaviour == null ? BehaviourConfig.defaults() : behaviour;
   }
 
-  private static JsonNode child(JsonNode node, String key) {
-    return node == null || node.isNull() ? null : node.get(key);
+  /** Every detector with its defaults. */
+  static DetectorSettings defaults() {
+    return new DetectorSettings(null, null, null);
   }
 }

@@ -254,32 +254,21 @@ final class MonitorCommand implements Callable<Integer> {
     } catch (ConfigFile.ConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    // every section, detectors: included, was bound and checked by load: a mistake anywhere is a usage error
     ConfigFile config = file.withCommandLine(alertsFile, noStdoutAlerts, slackWebhook, webhooks, dataDir);
-    try {
-      // the sections their owners bind: checked now, so a typo there is a usage error too
-      if (config.sinksOrEmpty().opensearch() != null) {
-        dev.vigil.sink.OpenSearchConfig.bind(config.sinksOrEmpty().opensearch());
-      }
-      dev.vigil.store.StoreConfig.bind(config.store());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          (configFile != null ? configFile + ": " : "") + e.getMessage());
-    }
     Path data = config.dataDir() != null ? config.dataDir() : Path.of(DEFAULT_DATA_DIR);
     ConfigFile.FileOut fileOut = config.enabledFile();
     Path alerts = fileOut != null ? fileOut.path() : null;
     if (alerts != null && Files.isDirectory(alerts)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "alerts file " + alerts + " is a directory");
     }
-    ConfigFile.Stdout stdout = config.sinksOrEmpty().stdout();
     DockerSettings docker = new DockerSettings(dockerHost, tlsVerify,
         tlsCertPath == null ? null : tlsCertPath.toString(), requestPool, streamPool, Duration.ofSeconds(5),
         Duration.ofSeconds(30));
-    MonitorConfig cfg = new MonitorConfig(docker, alerts, stdout == null || !Boolean.FALSE.equals(stdout.enabled()),
-        hostname != null ? hostname : localHostname(), waitForEngine, statsInterval, topInterval, diffInterval,
-        netInterval,
-        eventsLiveness, maxLogLine, queueCapacity, Set.copyOf(disabledSensors), statusInterval, ruleOptions,
-        recordEvents, data, metricsListen == null ? null : listenAddress(metricsListen), config);
+    MonitorConfig cfg = new MonitorConfig(docker, hostname != null ? hostname : localHostname(), waitForEngine,
+        statsInterval, topInterval, diffInterval, netInterval, eventsLiveness, maxLogLine, queueCapacity,
+        Set.copyOf(disabledSensors), statusInterval, ruleOptions, recordEvents, data,
+        metricsListen == null ? null : listenAddress(metricsListen), config);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

@@ -8,18 +8,16 @@ import java.util.Set;
 /**
  * Everything {@code vigil monitor} needs, resolved from the command line. Immutable.
  *
- * @param alertsFile JSON-lines alerts file, or null for none
  * @param waitForEngine how long to retry an unavailable engine at start; null = fail at once, ZERO = forever
  * @param disabledSensors sensor names not to start
  * @param rules which rules to load
  * @param recordEvents file to record events to, or null
  * @param dataDir where status.json and the delivery spools are written
- * @param config the configuration file merged with the command line (sinks, delivery, aggregation)
+ * @param config the configuration file merged with the command line, every section bound (sinks, delivery,
+ *     aggregation, store, detectors)
  */
 record MonitorConfig(
     DockerSettings docker,
-    Path alertsFile,
-    boolean alertsToStdout,
     String hostname,
     Duration waitForEngine,
     Duration statsInterval,

@@ -66,7 +66,6 @@ final class MonitorRuntime {
   // What the steps build, in step order.
   private AlertOutputs outputs;
   private Duration drain = Duration.ZERO;
-  private DetectorSettings detectorSettings;
   private SensorPlan plan;
   private LoadResult rules;
   private DockerConnection conn;
@@ -87,7 +86,6 @@ final class MonitorRuntime {
     return List.of(
         new Startup.Step("metrics", this::metricsEndpoint),
         new Startup.Step("alert outputs", this::alertOutputs),
-        new Startup.Step("detector settings", this::detectorSettings),
         new Startup.Step("sensor plan", this::sensorPlan),
         new Startup.Step("rules", this::rules),
         new Startup.Step("event recorder", this::recorder),
@@ -158,14 +156,6 @@ final class MonitorRuntime {
     // pending aggregation summaries, then each network sink spools its queue and delivers for up to `drain`; the
     // alert store and the alerts file close last
     startup.onClose("alert outputs", () -> outputs.close(drain));
-  }
-
-  private void detectorSettings() throws Startup.Failure {
-    try {
-      detectorSettings = DetectorSettings.from(cfg.config().detectors());
-    } catch (IllegalArgumentException e) {
-      throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
-    }
   }
 
   private void sensorPlan() {
@@ -242,6 +232,7 @@ final class MonitorRuntime {
   /** Rules, then the stateful detectors, one alert path. */
   private void engine() throws Startup.Failure {
     List<Detector> detectors = new ArrayList<>();
+    DetectorSettings detectorSettings = cfg.config().detectorSettings(); // bound and checked with the file
     try {
       LogSignatureDetector.fromConfig(detectorSettings.logSignatures(), metrics).ifPresent(detectors::add);
       AnomalyDetector.fromConfig(detectorSettings.anomaly(), cfg.dataDir(), metrics)

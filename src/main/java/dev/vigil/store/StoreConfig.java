@@ -1,6 +1,5 @@
 package dev.vigil.store;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -24,7 +23,12 @@ import java.time.Duration;
  *
  * @param path the database file, null for {@code <data-dir>/alerts.db}
  */
-public record StoreConfig(boolean enabled, Path path, Duration retention, long maxRows, int queue) {
+public record StoreConfig(
+    @JsonProperty("enabled") Boolean enabled,
+    @JsonProperty("path") Path path,
+    @JsonProperty("retention") @JsonDeserialize(using = DurationText.Deserializer.class) Duration retention,
+    @JsonProperty("max_rows") Long maxRows,
+    @JsonProperty("queue") Integer queue) {
 
   public static final String FILE = "alerts.db";
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -33,6 +37,12 @@ public record StoreConfig(boolean enabled, Path path, Duration retention, long m
   private static final String SECTION = "store";
 
   public StoreConfig {
+    enabled = enabled == null || enabled;
+    if (path != null && path.toString().isBlank()) {
+      throw new IllegalArgumentException(SECTION + ".path is empty (leave it out for <data-dir>/" + FILE + ")");
+    }
+    maxRows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;
+    queue = queue == null ? DEFAULT_QUEUE : queue;
     retention = retention == null ? DEFAULT_RETENTION : retention;
     if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException(SECTION + ".retention must be at least 1m, not " + retention);
@@ -47,21 +57,7 @@ public record StoreConfig(boolean enabled, Path path, Duration retention, long m
 
   /** The defaults: enabled, {@code <data-dir>/alerts.db}, 30 days, a million rows. */
   public static StoreConfig defaults() {
-    return new StoreConfig(true, null, DEFAULT_RETENTION, DEFAULT_MAX_ROWS, DEFAULT_QUEUE);
-  }
-
-  @JsonCreator
-  static StoreConfig fromYaml(
-      @JsonProperty("enabled") Boolean enabled,
-      @JsonProperty("path") String path,
-      @JsonProperty("retention") @JsonDeserialize(using = DurationText.Deserializer.class) Duration retention,
-      @JsonProperty("max_rows") Long maxRows,
-      @JsonProperty("queue") Integer queue) {
-    if (path != null && path.isBlank()) {
-      throw new IllegalArgumentException(SECTION + ".path is empty (leave it out for <data-dir>/" + FILE + ")");
-    }
-    return new StoreConfig(enabled == null || enabled, path == null ? null : Path.of(path), retention,
-        maxRows == null ? DEFAULT_MAX_ROWS : maxRows, queue == null ? DEFAULT_QUEUE : queue);
+    return new StoreConfig(null, null, null, null, null);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,7 +35,8 @@ class BaselineCommandTest {
 
   /** Saves a model of {@code image} that has learned {@code samples} samples. */
   private void model(String image, int samples) throws IOException {
-    AnomalyConfig cfg = new AnomalyConfig(true, 30, 20, 2.5, 2, 10, 32, 0.0, 3, 8, 64, 64, 600, 1L);
+    AnomalyConfig cfg = new AnomalyConfig(true, Duration.ofSeconds(30), 20, 2.5, 2, 10, 32, 0.0, 3, 8, 64, 64,
+        Duration.ofSeconds(600), 1L);
     ImageBaseline m = ImageBaseline.create(image, cfg);
     ContainerRef c = new ContainerRef("c".repeat(64), "c1", image, "", "");
     for (int i = 0; i < samples; i++) {

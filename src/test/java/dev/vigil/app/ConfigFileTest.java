@@ -62,7 +62,7 @@ class ConfigFileTest {
       "      ca_file: /etc/vigil/ca.pem",
       "  opensearch: {url: \"https://os:9200\", index: vigil-alerts}",
       "store: {path: /var/lib/vigil/alerts.db, retention: 30d}",
-      "detectors: {crypto_miner: {enabled: true}}",
+      "detectors: {behaviour: {crypto_mining: {enabled: false}}}",
       "");
 
   @Test
@@ -93,9 +93,10 @@ class ConfigFileTest {
     assertThat(w.hmacSecret()).isEqualTo("hunter2");
     assertThat(w.caFile()).isEqualTo(Path.of("/etc/vigil/ca.pem"));
     assertThat(w.toString()).doesNotContain("tok-123").doesNotContain("siem.internal");
-    assertThat(s.opensearch().path("index").asText()).isEqualTo("vigil-alerts");
-    assertThat(c.store().path("retention").asText()).isEqualTo("30d");
-    assertThat(c.detectors().path("crypto_miner").path("enabled").asBoolean()).isTrue();
+    assertThat(s.opensearch().index()).isEqualTo("vigil-alerts");
+    assertThat(c.storeSettings().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.detectorSettings().behaviour().cryptoMining().enabled()).isFalse();
+    assertThat(c.detectorSettings().anomaly()).isEqualTo(dev.vigil.detect.baseline.AnomalyConfig.defaults());
   }
 
   @Test
@@ -193,8 +194,9 @@ class ConfigFileTest {
     assertThat(start).as("docs/CONFIGURATION.md has a yaml example").isPositive();
     ConfigFile c = ConfigFile.parse("CONFIGURATION.md", md.substring(start + 8, end), n -> "https://example.com/x");
     assertThat(c.sinks().webhooks()).hasSize(1);
-    // the sections other components read accept it too
-    assertThat(dev.vigil.sink.OpenSearchConfig.bind(c.sinks().opensearch()).index()).isEqualTo("vigil-alerts");
-    assertThat(dev.vigil.store.StoreConfig.bind(c.store()).retention()).isEqualTo(Duration.ofDays(30));
+    // the sections other components own are bound with it
+    assertThat(c.sinks().opensearch().index()).isEqualTo("vigil-alerts");
+    assertThat(c.storeSettings().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.detectorSettings().behaviour().portScan().minDistinctPorts()).isEqualTo(40);
   }
 }

@@ -50,7 +50,7 @@ class ConfigOverridesTest {
     ConfigFile c = apply(yaml, "delivery.queue=10", "store.retention=7d", "store.retention=2d");
     assertThat(c.delivery().queue()).isEqualTo(10);
     assertThat(c.delivery().timeout()).isEqualTo(Duration.ofSeconds(3));
-    StoreConfig store = StoreConfig.bind(c.store());
+    StoreConfig store = c.storeSettings();
     assertThat(store.retention()).isEqualTo(Duration.ofDays(2));
     assertThat(store.maxRows()).isEqualTo(1000);
   }
@@ -71,12 +71,12 @@ class ConfigOverridesTest {
   }
 
   @Test
-  void opaqueSections_receiveTheirKeys() throws Exception {
+  void ownersSections_receiveTheirKeys() throws Exception {
     ConfigFile c = apply("", "sinks.opensearch.urls=[\"https://a:9200\", \"https://b:9200\"]",
         "sinks.opensearch.index=alerts", "detectors.behaviour.port_scan.enabled=false");
-    OpenSearchConfig os = OpenSearchConfig.bind(c.sinks().opensearch());
+    OpenSearchConfig os = c.sinks().opensearch();
     assertThat(os.toString()).contains("a:9200").contains("b:9200").contains("alerts");
-    assertThat(c.detectors().path("behaviour").path("port_scan").path("enabled").asBoolean(true)).isFalse();
+    assertThat(c.detectorSettings().behaviour().portScan().enabled()).isFalse();
   }
 
   @Test
@@ -88,9 +88,8 @@ class ConfigOverridesTest {
         .build();
     ConfigFile c = ConfigFile.parse("vigil.yaml", "sinks:\n  opensearch: {url: \"https://file:9200\", index: x}\n",
         ENV::get, o);
-    assertThat(c.sinks().opensearch().has("url")).isFalse();
-    assertThat(c.sinks().opensearch().path("urls").get(0).asText()).isEqualTo("https://cli:9200");
-    assertThat(c.sinks().opensearch().path("index").asText()).isEqualTo("x");
+    assertThat(c.sinks().opensearch().urls()).extracting(Object::toString).containsExactly("https://cli:9200");
+    assertThat(c.sinks().opensearch().index()).isEqualTo("x");
   }
 
   @Test

@@ -32,6 +32,27 @@ class MonitorConfigFileTest {
   }
 
   @Test
+  void typoUnderDetectors_exitsUsage_beforeAnythingIsOpened(@TempDir Path dir) throws Exception {
+    Path alerts = dir.resolve("alerts.jsonl");
+    Path f = Files.writeString(dir.resolve("vigil.yaml"), "data_dir: " + dir.resolve("data") + "\n"
+        + "sinks:\n  file: {path: " + alerts + "}\n"
+        + "detectors:\n  behaviour:\n    port_scan:\n      min_distinct_port: 25\n");
+    int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--config", f.toString(),
+        "--no-default-rules");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(f + ":7:7: unknown key 'min_distinct_port' in "
+        + "detectors.behaviour.port_scan; did you mean 'min_distinct_ports'?");
+    assertThat(alerts).as("no output was opened").doesNotExist();
+    assertThat(dir.resolve("data")).doesNotExist();
+
+    err.getBuffer().setLength(0);
+    code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--no-default-rules",
+        "-o", "detectors.anomaly.interval=0s");
+    assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("detectors.anomaly.interval must be a whole number of seconds");
+  }
+
+  @Test
   void missingFile_exitsUsage() {
     int code = run("monitor", "-H", "unix:///nonexistent/vigil-test.sock", "--config", "/nonexistent/vigil.yaml");
     assertThat(code).isEqualTo(ExitCodes.USAGE);

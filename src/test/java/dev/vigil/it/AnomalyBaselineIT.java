@@ -36,8 +36,8 @@ class AnomalyBaselineIT {
   void idleThenBurst_oneAnomalyAlert_namingWhatChanged() throws Exception {
     String name = DockerCli.uniqueName("anomaly");
     try (Agent agent = Agent.start("monitor", "--stats-interval", "1s",
-        "-o", "detectors.anomaly.interval_seconds=1", "-o", "detectors.anomaly.learning_samples=" + LEARNING,
-        "-o", "detectors.anomaly.save_interval_seconds=5")
+        "-o", "detectors.anomaly.interval=1s", "-o", "detectors.anomaly.learning_samples=" + LEARNING,
+        "-o", "detectors.anomaly.save_interval=5s")
         .awaitReady(Duration.ofSeconds(30))) {
       DockerCli.runShell(name, "sleep 86400");
       // learning (one vector a second), then some scored idle intervals

@@ -76,7 +76,8 @@ class OpenSearchConfigTest {
   void errorsAreOneLineNamingTheKey() {
     List<String[]> cases = List.of(
         new String[] {"{}", "sinks.opensearch.url is required"},
-        new String[] {"{url: 'http://h:9200', usr: x}", "sinks.opensearch: unknown key 'usr' (known: "},
+        new String[] {"{url: 'http://h:9200', usr: x}",
+            "unknown key 'usr' in sinks.opensearch; did you mean 'url'? (allowed: "},
         new String[] {"{url: 'http://a:1', urls: ['http://b:1']}", "sinks.opensearch: set url or urls, not both"},
         new String[] {"{url: 'ftp://h'}", "sinks.opensearch.url: 'ftp://h' must start with http:// or https://"},
         new String[] {"{url: 'http://u:p@h:9200'}", "sinks.opensearch.url: put credentials in username/password"},

@@ -157,7 +157,7 @@ class AlertStoreTest {
   @Test
   void retentionDeletesAlertsOlderThanTheRetention() throws Exception {
     clock.set(T0);
-    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(7), 1_000_000, 1000));
+    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(7), 1_000_000L, 1000));
     for (int d = 0; d < 10; d++) {
       s.offer("d" + d, alert(T0.minus(Duration.ofDays(d)).minusSeconds(1), "R", Priority.ERROR, "web",
           "aaaa11112222"));
@@ -174,7 +174,7 @@ class AlertStoreTest {
 
   @Test
   void retentionKeepsAtMostMaxRows_theNewest() throws Exception {
-    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(30), 100, 1000));
+    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(30), 100L, 1000));
     for (int i = 0; i < 250; i++) {
       s.offer("a" + i, alert(T0.plusSeconds(i), "R", Priority.ERROR, "web", "aaaa11112222"));
     }
@@ -208,7 +208,7 @@ class AlertStoreTest {
   @Test
   void closeWritesEverythingStillQueued() throws Exception {
     Path file = dir.resolve("alerts.db");
-    AlertStore s = AlertStore.open(file, new StoreConfig(true, null, Duration.ofDays(30), 1_000_000, 20_000),
+    AlertStore s = AlertStore.open(file, new StoreConfig(true, null, Duration.ofDays(30), 1_000_000L, 20_000),
         metrics, clock);
     for (int i = 0; i < 10_000; i++) {
       assertThat(s.offer("c" + i, alert(T0.plusMillis(i), "R", Priority.ERROR, "web", "aaaa11112222"))).isTrue();
@@ -224,7 +224,7 @@ class AlertStoreTest {
 
   @Test
   void aReaderSeesCommittedAlertsWhileTheWriterWrites() throws Exception {
-    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(30), 1_000_000, 50_000));
+    AlertStore s = store(new StoreConfig(true, null, Duration.ofDays(30), 1_000_000L, 50_000));
     int chunks = 10;
     int perChunk = 2000;
     AtomicReference<Throwable> readerFailure = new AtomicReference<>();
@@ -272,7 +272,7 @@ class AlertStoreTest {
   @Test
   void aFullQueueDropsAndCounts_neverBlocks() throws Exception {
     Path file = dir.resolve("alerts.db");
-    AlertStore s = AlertStore.open(file, new StoreConfig(true, null, Duration.ofDays(30), 1_000_000, 100),
+    AlertStore s = AlertStore.open(file, new StoreConfig(true, null, Duration.ofDays(30), 1_000_000L, 100),
         metrics, clock, 60_000);
     open.add(s);
     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);

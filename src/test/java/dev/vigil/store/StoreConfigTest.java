@@ -28,14 +28,14 @@ class StoreConfigTest {
   void bindsEveryKey() throws Exception {
     StoreConfig c = StoreConfig.bind(yaml("enabled: false\npath: /data/a.db\nretention: 7d\nmax_rows: 5000\n"
         + "queue: 50\n"));
-    assertThat(c).isEqualTo(new StoreConfig(false, Path.of("/data/a.db"), Duration.ofDays(7), 5000, 50));
+    assertThat(c).isEqualTo(new StoreConfig(false, Path.of("/data/a.db"), Duration.ofDays(7), 5000L, 50));
     assertThat(c.file(Path.of("/var/lib/vigil"))).isEqualTo(Path.of("/data/a.db"));
   }
 
   @Test
   void errorsNameTheKey() {
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retension: 7d")))
-        .hasMessageStartingWith("store: unknown key 'retension'").hasMessageContaining("retention");
+        .hasMessageStartingWith("unknown key 'retension' in store; did you mean 'retention'?");
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retention: a week")))
         .hasMessageStartingWith("store.retention: 'a week' is not a duration");
     assertThatThrownBy(() -> StoreConfig.bind(yaml("retention: 10s")))

@@ -31,7 +31,7 @@ class AnomalyConfigTest {
   void everyKeyBinds() throws Exception {
     AnomalyConfig c = YAML.readValue("""
         enabled: false
-        interval_seconds: 60
+        interval: 1m
         learning_samples: 30
         threshold: 4
         episode_quiet_intervals: 3
@@ -42,17 +42,20 @@ class AnomalyConfigTest {
         max_images: 10
         max_containers: 100
         max_executables: 500
-        save_interval_seconds: 120
+        save_interval: 2m
         seed: 9
         """, AnomalyConfig.class);
-    assertThat(c).isEqualTo(new AnomalyConfig(false, 60, 30, 4.0, 3, 20, 64, 0.5, 2, 10, 100, 500, 120, 9L));
+    assertThat(c).isEqualTo(new AnomalyConfig(false, Duration.ofSeconds(60), 30, 4.0, 3, 20, 64, 0.5, 2, 10, 100,
+        500, Duration.ofSeconds(120), 9L));
     assertThat(c.saveInterval()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
   void badValuesFailNamingTheKey() {
-    assertThatThrownBy(() -> YAML.readValue("interval_seconds: 0", AnomalyConfig.class))
-        .hasMessageContaining("detectors.anomaly.interval_seconds must be at least 1 (got 0)");
+    assertThatThrownBy(() -> YAML.readValue("interval: 0s", AnomalyConfig.class))
+        .hasMessageContaining("detectors.anomaly.interval must be a whole number of seconds, at least 1s (got 0s)");
+    assertThatThrownBy(() -> YAML.readValue("save_interval: 1500ms", AnomalyConfig.class))
+        .hasMessageContaining("detectors.anomaly.save_interval must be a whole number of seconds");
     assertThatThrownBy(() -> YAML.readValue("threshold: -1", AnomalyConfig.class))
         .hasMessageContaining("detectors.anomaly.threshold must be a positive number");
     assertThatThrownBy(() -> YAML.readValue("sample_size: 8", AnomalyConfig.class))
@@ -61,6 +64,14 @@ class AnomalyConfigTest {
         .hasMessageContaining("top_features must be between 1 and 9");
     assertThatThrownBy(() -> YAML.readValue("bounding_box_cache_fraction: 2", AnomalyConfig.class))
         .hasMessageContaining("bounding_box_cache_fraction must be between 0 and 1");
+  }
+
+  @Test
+  void deprecatedSecondsKeys_stillRead_asSeconds() throws Exception {
+    AnomalyConfig c = YAML.readValue("interval_seconds: 60\nsave_interval_seconds: 120\n", AnomalyConfig.class);
+    assertThat(c.interval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.saveInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.intervalSeconds()).isEqualTo(60);
   }
 
   @Test

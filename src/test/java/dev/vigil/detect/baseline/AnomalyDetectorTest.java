@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,8 @@ class AnomalyDetectorTest {
 
   /** Learning 100 samples, small forest, quiet after 2 intervals, saves every 10 minutes of event time. */
   private static AnomalyConfig config(int maxImages) {
-    return new AnomalyConfig(true, IV, 100, 2.5, 2, 40, 128, 0.0, 3, maxImages, 64, 256, 600, 7L);
+    return new AnomalyConfig(true, Duration.ofSeconds(IV), 100, 2.5, 2, 40, 128, 0.0, 3, maxImages, 64, 256,
+        Duration.ofSeconds(600), 7L);
   }
 
   private AnomalyDetector detector(AnomalyConfig cfg) {
@@ -213,7 +215,8 @@ class AnomalyDetectorTest {
     try (AnomalyDetector d = detector(config(8))) {
       steady(d, new Synthetic(17), API, 0, 20);
     }
-    AnomalyConfig otherInterval = new AnomalyConfig(true, 60, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 256, 600, 7L);
+    AnomalyConfig otherInterval = new AnomalyConfig(true, Duration.ofSeconds(60), 100, 2.5, 2, 40, 128, 0.0, 3, 8,
+        64, 256, Duration.ofSeconds(600), 7L);
     try (AnomalyDetector d = new AnomalyDetector(otherInterval, new BaselineStore(dataDir), metrics,
         new DirectExecutor())) {
       feed(d, new Synthetic(18).steadyEvents(API, at(40)));
@@ -244,7 +247,8 @@ class AnomalyDetectorTest {
 
   @Test
   void containersThatDieOrGoSilentAreForgotten_andTheContainerCapHolds() {
-    AnomalyConfig cfg = new AnomalyConfig(true, IV, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 2, 256, 600, 7L);
+    AnomalyConfig cfg = new AnomalyConfig(true, Duration.ofSeconds(IV), 100, 2.5, 2, 40, 128, 0.0, 3, 8, 2, 256,
+        Duration.ofSeconds(600), 7L);
     try (AnomalyDetector d = detector(cfg)) {
       Synthetic gen = new Synthetic(20);
       feed(d, gen.steadyEvents(API, at(0)));
@@ -327,7 +331,8 @@ class AnomalyDetectorTest {
 
   @Test
   void disabledInTheConfiguration_noDetector() {
-    AnomalyConfig off = new AnomalyConfig(false, IV, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 256, 600, 7L);
+    AnomalyConfig off = new AnomalyConfig(false, Duration.ofSeconds(IV), 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 256,
+        Duration.ofSeconds(600), 7L);
     assertThat(AnomalyDetector.fromConfig(off, dataDir, metrics)).isEmpty();
     try (AnomalyDetector on = AnomalyDetector.fromConfig(config(8), dataDir, metrics).orElseThrow()) {
       assertThat(on.name()).isEqualTo("anomaly");

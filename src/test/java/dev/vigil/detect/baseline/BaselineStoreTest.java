@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +55,8 @@ class BaselineStoreTest {
   void list_readsHeadsSortedByImage_andReportsUnreadableFiles() throws IOException {
     BaselineStore store = new BaselineStore(dataDir);
     assertThat(store.list()).isEmpty();
-    AnomalyConfig cfg = new AnomalyConfig(true, 30, 20, 2.5, 2, 5, 16, 0.0, 3, 8, 64, 64, 600, 1L);
+    AnomalyConfig cfg = new AnomalyConfig(true, Duration.ofSeconds(30), 20, 2.5, 2, 5, 16, 0.0, 3, 8, 64, 64,
+        Duration.ofSeconds(600), 1L);
     for (String image : new String[] {"zookeeper:3", "alpine:3.20"}) {
       store.write(image, ImageBaseline.create(image, cfg).toFile(java.time.Instant.EPOCH).encode());
     }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ImageBaselineTest {
@@ -21,7 +22,8 @@ class ImageBaselineTest {
 
   /** Small forest for speed; learning 100 samples. */
   static AnomalyConfig config() {
-    return new AnomalyConfig(true, IV, 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 64, 600, 7L);
+    return new AnomalyConfig(true, Duration.ofSeconds(IV), 100, 2.5, 2, 40, 128, 0.0, 3, 8, 64, 64,
+        Duration.ofSeconds(600), 7L);
   }
 
   private static Instant at(int i) {
@@ -149,8 +151,10 @@ class ImageBaselineTest {
     train(m, new Synthetic(6), 20);
     BaselineFile f = BaselineFile.decode(m.toFile(at(20)).encode());
     AnomalyConfig c = config();
-    AnomalyConfig moreTrees = new AnomalyConfig(true, IV, 100, 3.0, 2, 50, 128, 0.0, 3, 8, 64, 64, 600, 7L);
-    AnomalyConfig otherInterval = new AnomalyConfig(true, 60, 100, 3.0, 2, 40, 128, 0.0, 3, 8, 64, 64, 600, 7L);
+    AnomalyConfig moreTrees = new AnomalyConfig(true, Duration.ofSeconds(IV), 100, 3.0, 2, 50, 128, 0.0, 3, 8, 64,
+        64, Duration.ofSeconds(600), 7L);
+    AnomalyConfig otherInterval = new AnomalyConfig(true, Duration.ofSeconds(60), 100, 3.0, 2, 40, 128, 0.0, 3, 8,
+        64, 64, Duration.ofSeconds(600), 7L);
 
     assertThatThrownBy(() -> ImageBaseline.fromFile(f, moreTrees))
         .isInstanceOf(IncompatibleBaselineException.class).hasMessageContaining("trees 40");
@@ -178,7 +182,8 @@ class ImageBaselineTest {
 
   @Test
   void knownExecutablesAreBounded_leastRecentlyStartedForgottenFirst() {
-    AnomalyConfig c = new AnomalyConfig(true, IV, 100, 3.0, 2, 10, 32, 0.0, 3, 8, 64, 3, 600, 7L);
+    AnomalyConfig c = new AnomalyConfig(true, Duration.ofSeconds(IV), 100, 3.0, 2, 10, 32, 0.0, 3, 8, 64, 3,
+        Duration.ofSeconds(600), 7L);
     ImageBaseline m = ImageBaseline.create(API_KEY, c);
     for (String e : List.of("/a", "/b", "/c", "/a", "/d")) {
       m.observe(new IntervalSample(API, API_KEY, T0, T0.plusSeconds(IV), 1, 1, 1, 1, 1, 1, List.of(e), 0, 0, 0, 1));

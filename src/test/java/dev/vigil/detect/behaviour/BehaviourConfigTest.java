@@ -82,7 +82,7 @@ class BehaviourConfigTest {
   void unknownProperty_isRefused_naming_it() {
     assertThatThrownBy(() -> read("behaviour:\n  port_scan:\n    min_distinct_port: 25\n"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("detectors.behaviour: unknown key 'min_distinct_port'")
+        .hasMessageContaining("unknown key 'min_distinct_port' in detectors.behaviour.port_scan; did you mean")
         .hasMessageContaining("min_distinct_ports");
   }
 

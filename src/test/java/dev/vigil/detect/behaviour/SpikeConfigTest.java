@@ -78,12 +78,13 @@ class SpikeConfigTest {
   @Test
   void anotherSectionsKey_isUnknown_listingThisSectionsKeys() {
     String shared = "baseline_half_life, enabled, learning_period, ";
-    refused("egress_spike: {min_processes: 5}", "detectors.behaviour: unknown key 'min_processes' (known: "
-        + shared + "min_bytes_per_second, min_factor, reset_period, sustain)");
-    refused("process_count_spike: {min_bytes_per_second: 5}", "detectors.behaviour: unknown key"
-        + " 'min_bytes_per_second' (known: " + shared + "min_factor, min_processes, reset_period, sustain)");
-    refused("exec_rate_spike: {sustain: 1s}", "detectors.behaviour: unknown key 'sustain' (known: "
-        + shared + "min_execs, min_factor, reset_period, window)");
+    refused("egress_spike: {min_processes: 5}", "unknown key 'min_processes' in detectors.behaviour.egress_spike "
+        + "(allowed: " + shared + "min_bytes_per_second, min_factor, reset_period, sustain)");
+    refused("process_count_spike: {min_bytes_per_second: 5}", "unknown key 'min_bytes_per_second' in "
+        + "detectors.behaviour.process_count_spike (allowed: " + shared
+        + "min_factor, min_processes, reset_period, sustain)");
+    refused("exec_rate_spike: {sustain: 1s}", "unknown key 'sustain' in detectors.behaviour.exec_rate_spike "
+        + "(allowed: " + shared + "min_execs, min_factor, reset_period, window)");
   }
 
   @Test
@@ -91,7 +92,7 @@ class SpikeConfigTest {
     String[][] cases = {
         {"process_count_spike: {min_processes: 1}", "process_count_spike.min_processes must be at least 2, got 1"},
         {"process_count_spike: {min_processes: lots}",
-            "process_count_spike.min_processes: Cannot deserialize value of type `java.lang.Integer`"},
+            "process_count_spike.min_processes: 'lots' is not a whole number"},
         {"egress_spike: {min_bytes_per_second: 0.5}",
             "egress_spike.min_bytes_per_second must be a number of at least 1.0, got 0.5"},
         {"egress_spike: {min_factor: 0.5, sustain: -1s}", "egress_spike.min_factor must be a number of at least 1.0"},
