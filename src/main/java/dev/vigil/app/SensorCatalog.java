@@ -51,7 +51,7 @@ final class SensorCatalog {
       new Entry(CgroupStatsSensor.DECLARATION, c -> new CgroupStatsSensor(c.inventory(), c.sink(), c.clock(),
           c.cfg().statsInterval(), c.metrics())),
       new Entry(DockerStatsSensor.DECLARATION, c -> new DockerStatsSensor(c.conn(), c.inventory(), c.sink(),
-          c.clock(), c.cfg().statsInterval(), c.metrics(), true)),
+          c.clock(), c.cfg().statsInterval(), c.metrics())),
       new Entry(NetlinkProcessSensor.DECLARATION, c -> new NetlinkProcessSensor(c.inventory(), c.sink(), c.clock(),
           c.metrics())),
       new Entry(DockerTopSensor.DECLARATION, c -> new DockerTopSensor(c.conn(), c.inventory(), c.sink(), c.clock(),

@@ -76,11 +76,6 @@ public final class DockerDiffSensor extends ContainerPoller<DockerDiffSensor.See
   }
 
   @Override
-  public boolean fallback() {
-    return true;
-  }
-
-  @Override
   Seen newState(ContainerInfo c) {
     return new Seen();
   }

@@ -17,7 +17,7 @@ import java.time.Instant;
  * at a fixed interval, over the shared request pool rather than a stream per container. CPU percent and network
  * rates are computed against the previous sample of the same container, the way {@code docker stats} does. Where
  * the cgroup counters can be read, {@code kernel.cgroup} produces the same samples more cheaply and this sensor
- * only runs as its fallback ({@link #fallback()}).
+ * only runs as its stand-in (see its {@link #DECLARATION}).
  */
 public final class DockerStatsSensor extends ContainerPoller<DockerStatsSensor.Previous> {
 
@@ -41,34 +41,18 @@ public final class DockerStatsSensor extends ContainerPoller<DockerStatsSensor.P
   private final DockerApi api;
   private final EventSink sink;
   private final Clock clock;
-  private final boolean fallback;
 
   public DockerStatsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       Duration interval, Metrics metrics) {
-    this(conn, inventory, sink, clock, interval, metrics, false);
-  }
-
-  /**
-   * @param fallback true when it runs because {@code kernel.cgroup} cannot (reported so in the start log and
-   *     {@code vigil status})
-   */
-  public DockerStatsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
-      Duration interval, Metrics metrics, boolean fallback) {
     super(inventory, interval, 4, metrics);
     this.api = new DockerApi(conn);
     this.sink = sink;
     this.clock = clock;
-    this.fallback = fallback;
   }
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public boolean fallback() {
-    return fallback;
   }
 
   @Override

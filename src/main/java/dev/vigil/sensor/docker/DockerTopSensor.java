@@ -58,11 +58,6 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
   }
 
   @Override
-  public boolean fallback() {
-    return true;
-  }
-
-  @Override
   Seen newState(ContainerInfo c) {
     return new Seen();
   }

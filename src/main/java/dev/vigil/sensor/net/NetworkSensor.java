@@ -166,11 +166,6 @@ public final class NetworkSensor implements Sensor, Inventory.Listener {
   }
 
   @Override
-  public boolean fallback() {
-    return false;
-  }
-
-  @Override
   public void start() {
     since = clock.instant();
     inventory.addListener(this);

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 class NetlinkProcessSensorTest {
 
   @Test
-  void identity_andNotAFallback() {
+  void identity_andItsDeclaration_aPrimarySensorThatDockerTopStandsInFor() {
     ContainerDirectory none = ContainerDirectory.of(java.util.Map.of());
     NetlinkProcessSensor s = new NetlinkProcessSensor(none, e -> true, Clock.systemUTC(), Metrics.inMemory(),
         new ProcFs(Path.of("/nonexistent")), 4096, false);
     assertThat(s.name()).isEqualTo("kernel.proc");
-    assertThat(s.fallback()).isFalse();
+    assertThat(NetlinkProcessSensor.DECLARATION.name()).isEqualTo(s.name());
+    assertThat(NetlinkProcessSensor.DECLARATION.isStandIn()).isFalse();
+    assertThat(dev.vigil.sensor.docker.DockerTopSensor.DECLARATION.standsInFor()).isEqualTo(s.name());
     assertThat(s.execs()).isZero();
     s.close(); // never started: nothing to stop
   }
