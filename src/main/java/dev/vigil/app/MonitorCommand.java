@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code vigil monitor}: runs the agent against a Docker engine until stopped by a signal. */
 @Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
@@ -250,7 +250,7 @@ final class MonitorCommand implements Callable<Integer> {
     try {
       // the sections their owners bind: checked now, so a typo there is a usage error too
       if (config.sinksOrEmpty().opensearch() != null) {
-        dev.vigil.sink.OpenSearchConfig.bind(config.sinksOrEmpty().opensearch());
+        dev.vigil.sink.opensearch.OpenSearchConfig.bind(config.sinksOrEmpty().opensearch());
       }
       dev.vigil.store.StoreConfig.bind(config.store());
     } catch (IllegalArgumentException e) {

@@ -1,14 +1,14 @@
 package dev.vigil.app;
 
-import dev.vigil.sink.DeliveringSink;
+import dev.vigil.sink.delivery.DeliveringSink;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code vigil status}: what the running agent is doing, which sensors run and which are degraded. */
 @Command(name = "status", mixinStandardHelpOptions = true,

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.alert.Priority;
-import dev.vigil.sink.AggregationOptions;
-import dev.vigil.sink.DeliveryOptions;
-import dev.vigil.sink.FsyncPolicy;
+import dev.vigil.sink.delivery.DeliveryOptions;
+import dev.vigil.sink.delivery.FsyncPolicy;
+import dev.vigil.sink.route.AggregationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,7 +194,7 @@ class ConfigFileTest {
     ConfigFile c = ConfigFile.parse("CONFIGURATION.md", md.substring(start + 8, end), n -> "https://example.com/x");
     assertThat(c.sinks().webhooks()).hasSize(1);
     // the sections other components read accept it too
-    assertThat(dev.vigil.sink.OpenSearchConfig.bind(c.sinks().opensearch()).index()).isEqualTo("vigil-alerts");
+    assertThat(dev.vigil.sink.opensearch.OpenSearchConfig.bind(c.sinks().opensearch()).index()).isEqualTo("vigil-alerts");
     assertThat(dev.vigil.store.StoreConfig.bind(c.store()).retention()).isEqualTo(Duration.ofDays(30));
   }
 }
