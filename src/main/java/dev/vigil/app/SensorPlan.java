@@ -1,8 +1,8 @@
 package dev.vigil.app;
 
 import dev.vigil.rules.field.Capability;
+import dev.vigil.sensor.cgroup.CgroupStatsSensor;
 import dev.vigil.sensor.fanotify.FanotifyFileSensor;
-import dev.vigil.sensor.proc.CgroupStatsSensor;
 import dev.vigil.sensor.proc.NetlinkProcConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.vigil.sensor.proc;
+package dev.vigil.sensor.cgroup;
 
 import dev.vigil.sensor.KeptFile;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vigil.sensor.proc;
+package dev.vigil.sensor.cgroup;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.vigil.sensor.proc;
+package dev.vigil.sensor.cgroup;
 
 import dev.vigil.common.Metrics;
 import dev.vigil.event.ContainerInfo;

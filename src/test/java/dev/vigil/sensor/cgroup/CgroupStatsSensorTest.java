@@ -1,4 +1,4 @@
-package dev.vigil.sensor.proc;
+package dev.vigil.sensor.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
