@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.SizeText;
+import dev.vigil.common.Suggestions;
 import dev.vigil.sink.delivery.DeliveryOptions;
 import dev.vigil.sink.delivery.FsyncPolicy;
 import dev.vigil.sink.route.AggregationOptions;
@@ -482,22 +483,7 @@ record ConfigFile(
 
   /** Levenshtein distance, for "did you mean". */
   static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Suggestions.distance(a, b);
   }
 
   /** The delivery keys every network sink and the delivery defaults share. */
