@@ -3,6 +3,7 @@ package dev.vigil.app;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.sink.delivery.DeliveringSink;
 import dev.vigil.sink.delivery.DeliveryOptions;
 import dev.vigil.sink.delivery.Destination;
@@ -210,9 +211,7 @@ final class AlertOutputs {
     }
     List<Thread> closers = new ArrayList<>();
     for (DeliveringSink d : delivering) {
-      Thread t = new Thread(() -> d.close(wait), "vigil-close-" + d.name());
-      t.setDaemon(true);
-      t.start();
+      Thread t = Threads.start("vigil-close-" + d.name(), () -> d.close(wait));
       closers.add(t);
     }
     long end = System.nanoTime() + wait.plusSeconds(3).toNanos();

@@ -1,6 +1,7 @@
 package dev.vigil.sensor.cgroup;
 
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.StatsSample;
@@ -223,11 +224,7 @@ public final class CgroupStatsSensor implements Sensor, DockerInventory.Listener
     if (inventory != null) {
       inventory.addListener(this);
     }
-    executor = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "vigil-" + NAME + "-tick");
-      t.setDaemon(true);
-      return t;
-    });
+    executor = new ScheduledThreadPoolExecutor(1, Threads.daemon("vigil-" + NAME + "-tick"));
     executor.scheduleWithFixedDelay(this::tickSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -5,6 +5,7 @@ import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -143,15 +144,9 @@ public final class DeliveringSink implements AlertSink, AutoCloseable {
     Gauge.builder("vigil.sink.queue", queue, ArrayBlockingQueue::size).tag("sink", name).register(reg);
     Gauge.builder("vigil.sink.spool.records", spool, Spool::depthRecords).tag("sink", name).register(reg);
     Gauge.builder("vigil.sink.spool.bytes", spool, Spool::depthBytes).tag("sink", name).register(reg);
-    this.writer = new Thread(this::writeLoop, "vigil-spool-" + name);
-    this.writer.setDaemon(true);
-    this.deliverer = new Thread(this::deliverLoop, "vigil-deliver-" + name);
-    this.deliverer.setDaemon(true);
-    this.caller = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "vigil-call-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.writer = Threads.daemon("vigil-spool-" + name, this::writeLoop);
+    this.deliverer = Threads.daemon("vigil-deliver-" + name, this::deliverLoop);
+    this.caller = Executors.newSingleThreadExecutor(Threads.daemon("vigil-call-" + name));
   }
 
   /** A directory name for a sink name: {@code webhook:siem} becomes {@code webhook_siem}; never "." or "..". */

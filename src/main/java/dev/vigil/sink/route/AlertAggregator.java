@@ -4,6 +4,7 @@ import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.FalcoJson;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,11 +78,7 @@ public final class AlertAggregator implements AlertSink, AutoCloseable {
     if (ticker != null) {
       return;
     }
-    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vigil-aggregate");
-      t.setDaemon(true);
-      return t;
-    });
+    ticker = Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-aggregate"));
     ticker.scheduleAtFixedRate(() -> {
       try {
         tick();
