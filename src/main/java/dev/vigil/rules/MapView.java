@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.common.YamlNodes;
 import dev.vigil.rules.lang.Pos;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ final class MapView {
     this.node = node;
     this.label = label;
     for (NodeTuple t : node.getValue()) {
-      String key = YamlText.scalar(t.getKeyNode());
+      String key = YamlNodes.scalar(t.getKeyNode());
       if (key != null) {
         entries.putIfAbsent(key, t);
       }
@@ -124,10 +125,10 @@ final class MapView {
   /** An optional scalar: null when absent or empty-valued; an error when not a scalar or an empty string. */
   String optionalText(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
-    String s = YamlText.scalar(v);
+    String s = YamlNodes.scalar(v);
     if (s == null) {
       throw error("VR004", v, label + ": '" + key + "' must be text, not " + YamlText.describe(v));
     }
@@ -139,10 +140,10 @@ final class MapView {
 
   Boolean optionalBool(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
-    String s = YamlText.scalar(v);
+    String s = YamlNodes.scalar(v);
     String lower = s == null ? "" : s.toLowerCase(Locale.ROOT);
     if (TRUE.contains(lower)) {
       return Boolean.TRUE;
@@ -164,7 +165,7 @@ final class MapView {
   /** A list of scalars (numbers are kept as written); null when absent or empty-valued. */
   List<String> optionalTextList(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
     if (!(v instanceof SequenceNode)) {
@@ -172,7 +173,7 @@ final class MapView {
     }
     List<String> out = new ArrayList<>();
     for (Node e : ((SequenceNode) v).getValue()) {
-      String s = YamlText.scalar(e);
+      String s = YamlNodes.scalar(e);
       if (s == null) {
         throw error("VR004", e, label + ": each entry of '" + key + "' must be a plain value, not "
             + YamlText.describe(e));

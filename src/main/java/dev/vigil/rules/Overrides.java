@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.common.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ final class Overrides {
   static Overrides parse(MapView item, List<String> appendable, List<String> replaceable) {
     Overrides o = new Overrides();
     Node v = item.value("override");
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return o;
     }
     if (!(v instanceof MappingNode)) {
@@ -37,7 +38,7 @@ final class Overrides {
     MapView map = item.child((MappingNode) v, item.label() + " 'override'");
     for (String key : map.keys()) {
       Node op = map.value(key);
-      String what = YamlText.scalar(op);
+      String what = YamlNodes.scalar(op);
       if ("append".equals(what)) {
         if (!appendable.contains(key)) {
           throw item.error("VR006", map.keyNode(key), item.label() + ": '" + key + "' cannot be appended to"

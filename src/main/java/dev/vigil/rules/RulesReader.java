@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.common.YamlNodes;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class RulesReader {
     }
     YamlText text = new YamlText(source.text());
     for (Node doc : documents) {
-      if (YamlText.isNull(doc)) {
+      if (YamlNodes.isNull(doc)) {
         continue;
       }
       if (!(doc instanceof SequenceNode)) {
@@ -107,7 +108,7 @@ public final class RulesReader {
         continue;
       }
       for (Node item : ((SequenceNode) doc).getValue()) {
-        if (YamlText.isNull(item)) {
+        if (YamlNodes.isNull(item)) {
           continue;
         }
         if (!(item instanceof MappingNode)) {
@@ -125,7 +126,7 @@ public final class RulesReader {
     YamlText.findDuplicateKeys(item.node(), duplicates::add);
     if (!duplicates.isEmpty()) {
       for (Node key : duplicates) {
-        table.report(Diagnostic.error("VR001", item.file(), YamlText.pos(key), "key '" + YamlText.scalar(key)
+        table.report(Diagnostic.error("VR001", item.file(), YamlText.pos(key), "key '" + YamlNodes.scalar(key)
             + "' is repeated in one mapping; keep only one (this item is ignored)"));
       }
       return;
