@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code vigil monitor}: runs the agent against a Docker engine until stopped by a signal. */
 @Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
