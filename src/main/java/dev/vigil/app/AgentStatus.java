@@ -2,7 +2,7 @@ package dev.vigil.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.vigil.sink.DeliveringSink;
+import dev.vigil.sink.delivery.DeliveringSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

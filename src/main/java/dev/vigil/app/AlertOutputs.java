@@ -4,19 +4,20 @@ import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.AlertStamp;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.Metrics;
-import dev.vigil.sink.AggregationOptions;
-import dev.vigil.sink.AlertAggregator;
-import dev.vigil.sink.DeliveringSink;
-import dev.vigil.sink.DeliveryOptions;
-import dev.vigil.sink.Destination;
-import dev.vigil.sink.FanOut;
-import dev.vigil.sink.FileSink;
-import dev.vigil.sink.OpenSearchConfig;
-import dev.vigil.sink.OpenSearchDestination;
-import dev.vigil.sink.PriorityFilter;
-import dev.vigil.sink.SlackDestination;
-import dev.vigil.sink.StreamSink;
-import dev.vigil.sink.WebhookDestination;
+import dev.vigil.common.Threads;
+import dev.vigil.sink.delivery.DeliveringSink;
+import dev.vigil.sink.delivery.DeliveryOptions;
+import dev.vigil.sink.delivery.Destination;
+import dev.vigil.sink.file.FileSink;
+import dev.vigil.sink.file.StreamSink;
+import dev.vigil.sink.opensearch.OpenSearchConfig;
+import dev.vigil.sink.opensearch.OpenSearchDestination;
+import dev.vigil.sink.route.AggregationOptions;
+import dev.vigil.sink.route.AlertAggregator;
+import dev.vigil.sink.route.FanOut;
+import dev.vigil.sink.route.PriorityFilter;
+import dev.vigil.sink.slack.SlackDestination;
+import dev.vigil.sink.webhook.WebhookDestination;
 import dev.vigil.store.AlertStore;
 import dev.vigil.store.StoreConfig;
 import dev.vigil.store.StoreException;
@@ -211,9 +212,7 @@ final class AlertOutputs {
     }
     List<Thread> closers = new ArrayList<>();
     for (DeliveringSink d : delivering) {
-      Thread t = new Thread(() -> d.close(wait), "vigil-close-" + d.name());
-      t.setDaemon(true);
-      t.start();
+      Thread t = Threads.start("vigil-close-" + d.name(), () -> d.close(wait));
       closers.add(t);
     }
     long end = System.nanoTime() + wait.plusSeconds(3).toNanos();

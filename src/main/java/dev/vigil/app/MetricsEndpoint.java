@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.common.Threads;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -46,11 +47,7 @@ final class MetricsEndpoint implements AutoCloseable {
       throw new IOException("cannot listen for metrics on " + address.getHostString() + ":" + address.getPort()
           + ": " + e.getMessage(), e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "vigil-metrics-http");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor = Executors.newSingleThreadExecutor(Threads.daemon("vigil-metrics-http"));
     server.setExecutor(executor);
     server.createContext("/", exchange -> {
       try (exchange) {

@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.baseline.AnomalyDetector;
 import dev.vigil.detect.behaviour.BehaviourDetectors;
@@ -15,12 +16,13 @@ import dev.vigil.record.EventRecorder;
 import dev.vigil.rules.LoadResult;
 import dev.vigil.rules.lang.DiagnosticCode;
 import dev.vigil.sensor.Sensor;
+import dev.vigil.sensor.cgroup.CgroupStatsSensor;
 import dev.vigil.sensor.docker.DockerConnection;
 import dev.vigil.sensor.docker.DockerEventsSensor;
 import dev.vigil.sensor.docker.DockerInventory;
 import dev.vigil.sensor.docker.DockerLogsSensor;
 import dev.vigil.sensor.docker.EngineUnavailableException;
-import dev.vigil.sink.FileSink;
+import dev.vigil.sink.file.FileSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -296,11 +298,7 @@ final class MonitorRuntime {
     long startedAt = System.currentTimeMillis();
     Runnable report = () -> writeStatus(startedAt);
     report.run();
-    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vigil-status");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-status"));
     startup.onClose("status", status::shutdownNow);
     status.scheduleAtFixedRate(() -> {
       LOG.info("status: events handled={} dropped={} queue={} alerts={} containers={} running={} "

@@ -1,6 +1,6 @@
 package dev.vigil.app;
 
-import dev.vigil.sink.DeliveringSink;
+import dev.vigil.sink.delivery.DeliveringSink;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -201,36 +201,7 @@ public final class ConfigBinding {
 
   /** The name closest to {@code key} by edit distance, when it is close enough to be a typo; else null. */
   public static String nearest(String key, Collection<String> names) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = distance(key.toLowerCase(Locale.ROOT), n);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = n;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance, for "did you mean". */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Suggestions.nearest(names, key.toLowerCase(Locale.ROOT), Math.max(2, key.length() / 3));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.vigil.pipeline;
 
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.Event;
 import dev.vigil.event.EventSink;
 import io.micrometer.core.instrument.Counter;
@@ -51,8 +52,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.handler = handler;
     this.metrics = metrics;
-    this.dispatcher = new Thread(this::dispatchLoop, "vigil-dispatch");
-    this.dispatcher.setDaemon(true);
+    this.dispatcher = Threads.daemon("vigil-dispatch", this::dispatchLoop);
   }
 
   public void start() {

@@ -3,6 +3,7 @@ package dev.vigil.record;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.Event;
@@ -52,8 +53,7 @@ public final class EventRecorder implements AutoCloseable {
   private EventRecorder(BufferedWriter out, Metrics metrics) {
     this.out = out;
     this.dropped = metrics.counter("vigil.record.dropped", "sensor", "recorder");
-    this.writer = new Thread(this::writeLoop, "vigil-record");
-    writer.setDaemon(true);
+    this.writer = Threads.daemon("vigil-record", this::writeLoop);
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.vigil.rules.lang.DiagnosticCode.VR008;
 import static dev.vigil.rules.lang.DiagnosticCode.VW002;
 import static dev.vigil.rules.lang.DiagnosticCode.VW005;
 
+import dev.vigil.common.YamlNodes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ final class ExceptionReader {
   /** Reads the exceptions written under {@code rule}; none when the key is absent or empty. */
   static List<Spec> parse(MapView rule, DefsTable table) {
     Node v = rule.value("exceptions");
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return List.of();
     }
     if (!(v instanceof SequenceNode)) {
@@ -72,7 +73,7 @@ final class ExceptionReader {
       List<String> fields = entry(ex, "fields");
       List<String> comps = entry(ex, "comps");
       Node values = ex.value("values");
-      if (values != null && !YamlText.isNull(values) && !(values instanceof SequenceNode)) {
+      if (values != null && !YamlNodes.isNull(values) && !(values instanceof SequenceNode)) {
         throw ex.error(VR004, values, ex.label() + ": 'values' must be a list, not " + YamlText.describe(values));
       }
       specs.add(new Spec(ex, name, fields, fields != null && !(ex.value("fields") instanceof SequenceNode), comps,
@@ -198,7 +199,7 @@ final class ExceptionReader {
   }
 
   private static String text(MapView ex, Node node, String what) {
-    String s = YamlText.scalar(node);
+    String s = YamlNodes.scalar(node);
     if (s == null || s.isEmpty()) {
       throw ex.error(VR004, node, ex.label() + ": " + what + " must be non-empty plain values, not "
           + (s == null ? YamlText.describe(node) : "an empty string"));
@@ -209,7 +210,7 @@ final class ExceptionReader {
   /** {@code fields} or {@code comps}: one name, or a list of names; null when absent or empty-valued. */
   private static List<String> entry(MapView ex, String key) {
     Node v = ex.value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
     if (v instanceof SequenceNode) {

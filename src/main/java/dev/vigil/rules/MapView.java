@@ -4,6 +4,7 @@ import static dev.vigil.rules.lang.DiagnosticCode.VR003;
 import static dev.vigil.rules.lang.DiagnosticCode.VR004;
 
 import dev.vigil.rules.lang.DiagnosticCode;
+import dev.vigil.common.YamlNodes;
 import dev.vigil.rules.lang.Pos;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class MapView {
     this.node = node;
     this.label = label;
     for (NodeTuple t : node.getValue()) {
-      String key = YamlText.scalar(t.getKeyNode());
+      String key = YamlNodes.scalar(t.getKeyNode());
       if (key != null) {
         entries.putIfAbsent(key, t);
       }
@@ -128,10 +129,10 @@ final class MapView {
   /** An optional scalar: null when absent or empty-valued; an error when not a scalar or an empty string. */
   String optionalText(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
-    String s = YamlText.scalar(v);
+    String s = YamlNodes.scalar(v);
     if (s == null) {
       throw error(VR004, v, label + ": '" + key + "' must be text, not " + YamlText.describe(v));
     }
@@ -143,10 +144,10 @@ final class MapView {
 
   Boolean optionalBool(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
-    String s = YamlText.scalar(v);
+    String s = YamlNodes.scalar(v);
     String lower = s == null ? "" : s.toLowerCase(Locale.ROOT);
     if (TRUE.contains(lower)) {
       return Boolean.TRUE;
@@ -168,7 +169,7 @@ final class MapView {
   /** A list of scalars (numbers are kept as written); null when absent or empty-valued. */
   List<String> optionalTextList(String key) {
     Node v = value(key);
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return null;
     }
     if (!(v instanceof SequenceNode)) {
@@ -176,7 +177,7 @@ final class MapView {
     }
     List<String> out = new ArrayList<>();
     for (Node e : ((SequenceNode) v).getValue()) {
-      String s = YamlText.scalar(e);
+      String s = YamlNodes.scalar(e);
       if (s == null) {
         throw error(VR004, e, label + ": each entry of '" + key + "' must be a plain value, not "
             + YamlText.describe(e));

@@ -3,6 +3,7 @@ package dev.vigil.rules;
 import static dev.vigil.rules.lang.DiagnosticCode.VR004;
 import static dev.vigil.rules.lang.DiagnosticCode.VR006;
 
+import dev.vigil.common.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,7 @@ final class Overrides {
   static Overrides parse(MapView item, List<String> appendable, List<String> replaceable) {
     Overrides o = new Overrides();
     Node v = item.value("override");
-    if (v == null || YamlText.isNull(v)) {
+    if (v == null || YamlNodes.isNull(v)) {
       return o;
     }
     if (!(v instanceof MappingNode)) {
@@ -40,7 +41,7 @@ final class Overrides {
     MapView map = item.child((MappingNode) v, item.label() + " 'override'");
     for (String key : map.keys()) {
       Node op = map.value(key);
-      String what = YamlText.scalar(op);
+      String what = YamlNodes.scalar(op);
       if ("append".equals(what)) {
         if (!appendable.contains(key)) {
           throw item.error(VR006, map.keyNode(key), item.label() + ": '" + key + "' cannot be appended to"

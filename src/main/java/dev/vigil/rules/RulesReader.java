@@ -11,6 +11,7 @@ import static dev.vigil.rules.lang.DiagnosticCode.VW002;
 import static dev.vigil.rules.lang.DiagnosticCode.VW004;
 import static dev.vigil.rules.lang.DiagnosticCode.VW006;
 
+import dev.vigil.common.YamlNodes;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class RulesReader {
     }
     YamlText text = new YamlText(source.text());
     for (Node doc : documents) {
-      if (YamlText.isNull(doc)) {
+      if (YamlNodes.isNull(doc)) {
         continue;
       }
       if (!(doc instanceof SequenceNode)) {
@@ -99,7 +100,7 @@ public final class RulesReader {
         continue;
       }
       for (Node item : ((SequenceNode) doc).getValue()) {
-        if (YamlText.isNull(item)) {
+        if (YamlNodes.isNull(item)) {
           continue;
         }
         if (!(item instanceof MappingNode)) {
@@ -117,7 +118,7 @@ public final class RulesReader {
     YamlText.findDuplicateKeys(item.node(), duplicates::add);
     if (!duplicates.isEmpty()) {
       for (Node key : duplicates) {
-        table.report(new Diagnostic(VR001, item.file(), YamlText.pos(key), "key '" + YamlText.scalar(key)
+        table.report(new Diagnostic(VR001, item.file(), YamlText.pos(key), "key '" + YamlNodes.scalar(key)
             + "' is repeated in one mapping; keep only one (this item is ignored)"));
       }
       return;

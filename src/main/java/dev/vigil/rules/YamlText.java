@@ -1,5 +1,6 @@
 package dev.vigil.rules;
 
+import dev.vigil.common.YamlNodes;
 import dev.vigil.rules.lang.Pos;
 import java.util.IdentityHashMap;
 import java.util.HashSet;
@@ -14,7 +15,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * One rules file's text seen through SnakeYAML nodes: 1-based positions, where a scalar's text lies in the file, and
@@ -39,24 +39,9 @@ final class YamlText {
     return new Pos(mark.getLine() + 1, mark.getColumn() + 1);
   }
 
-  static boolean isNull(Node node) {
-    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-  }
-
-  /** The scalar's text, or null when the node is not a non-null scalar. */
-  static String scalar(Node node) {
-    return node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : null;
-  }
-
-  /** "a mapping", "a list", ... for messages about wrong types. */
+  /** "a mapping", "a list", "empty" or "the value '...'", for messages about wrong types. */
   static String describe(Node node) {
-    if (node instanceof MappingNode) {
-      return "a mapping";
-    }
-    if (node instanceof SequenceNode) {
-      return "a list";
-    }
-    return isNull(node) ? "empty" : "the value '" + ((ScalarNode) node).getValue() + "'";
+    return YamlNodes.scalar(node) != null ? "the value " + YamlNodes.describe(node) : YamlNodes.describe(node);
   }
 
   /**
@@ -176,7 +161,7 @@ final class YamlText {
     if (node instanceof MappingNode) {
       Set<String> keys = new HashSet<>();
       for (NodeTuple t : ((MappingNode) node).getValue()) {
-        String key = scalar(t.getKeyNode());
+        String key = YamlNodes.scalar(t.getKeyNode());
         if (key != null && !keys.add(key)) {
           duplicate.accept(t.getKeyNode());
         }

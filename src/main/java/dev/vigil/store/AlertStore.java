@@ -4,6 +4,7 @@ import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertIds;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,8 +81,7 @@ public final class AlertStore implements AlertSink, AutoCloseable {
     this.conn = conn;
     this.insert = conn.prepareStatement(Schema.INSERT);
     this.queue = new ArrayBlockingQueue<>(cfg.queue());
-    this.writer = new Thread(this::writeLoop, "vigil-store");
-    writer.setDaemon(true);
+    this.writer = Threads.daemon("vigil-store", this::writeLoop);
   }
 
   /**

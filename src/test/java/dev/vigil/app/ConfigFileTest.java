@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.alert.Priority;
-import dev.vigil.sink.AggregationOptions;
-import dev.vigil.sink.DeliveryOptions;
-import dev.vigil.sink.FsyncPolicy;
+import dev.vigil.sink.delivery.DeliveryOptions;
+import dev.vigil.sink.delivery.FsyncPolicy;
+import dev.vigil.sink.route.AggregationOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

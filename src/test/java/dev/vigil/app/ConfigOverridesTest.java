@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vigil.alert.Priority;
-import dev.vigil.sink.OpenSearchConfig;
+import dev.vigil.sink.opensearch.OpenSearchConfig;
 import dev.vigil.store.StoreConfig;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.sink.DeliveringSink;
+import dev.vigil.sink.delivery.DeliveringSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on 127.0.0.1 standing in for Slack or a webhook receiver; records what it is sent. */
-final class LocalReceiver implements AutoCloseable {
+public final class LocalReceiver implements AutoCloseable {
 
   static {
     // The JDK's test server otherwise answers with Nagle's algorithm on: 40 ms per keep-alive response.
@@ -23,8 +23,8 @@ final class LocalReceiver implements AutoCloseable {
   }
 
   /** One request as received. */
-  record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
+  public record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
           return e.getValue().get(0);
@@ -33,32 +33,32 @@ final class LocalReceiver implements AutoCloseable {
       return null;
     }
 
-    String text() {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
 
   /** What to answer: status, body, extra headers; or hang. */
-  record Answer(int status, String body, Map<String, String> headers, boolean hang) {
-    static Answer ok(String body) {
+  public record Answer(int status, String body, Map<String, String> headers, boolean hang) {
+    public static Answer ok(String body) {
       return new Answer(200, body, Map.of(), false);
     }
 
-    static Answer status(int s, String body) {
+    public static Answer status(int s, String body) {
       return new Answer(s, body, Map.of(), false);
     }
 
-    static Answer hanging() {
+    public static Answer hanging() {
       return new Answer(0, "", Map.of(), true);
     }
   }
 
-  final List<Request> requests = new CopyOnWriteArrayList<>();
-  volatile Answer answer = Answer.ok("ok");
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+  public volatile Answer answer = Answer.ok("ok");
   private final HttpServer server;
   private final CountDownLatch released = new CountDownLatch(1);
 
-  LocalReceiver() throws IOException {
+  public LocalReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "test-receiver");
@@ -91,7 +91,7 @@ final class LocalReceiver implements AutoCloseable {
     }
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 

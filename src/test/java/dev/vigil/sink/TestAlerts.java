@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Alerts shaped like the engine's, and a clock tests move by hand. */
-final class TestAlerts {
+public final class TestAlerts {
 
-  static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456789Z");
+  public static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456789Z");
 
   private TestAlerts() {}
 
-  static Alert alert(String rule, String containerId, Priority p, Instant time, String procName, String cmdline) {
+  public static Alert alert(String rule, String containerId, Priority p, Instant time, String procName, String cmdline) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("evt.time", time.toEpochMilli() * 1_000_000L);
     f.put("evt.type", "execve");
@@ -34,19 +34,19 @@ final class TestAlerts {
         List.of("container", "T1105"), "host-1", f);
   }
 
-  static Alert alert(String rule, int n) {
+  public static Alert alert(String rule, int n) {
     return alert(rule, "c0ffee000001", Priority.WARNING, T0.plusMillis(n), "wget", "wget http://x/" + n);
   }
 
   /** A clock that moves only when told. */
-  static final class ManualClock extends Clock {
+  public static final class ManualClock extends Clock {
     private Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
       this.now = start;
     }
 
-    synchronized void advance(Duration d) {
+    public synchronized void advance(Duration d) {
       now = now.plus(d);
     }
 

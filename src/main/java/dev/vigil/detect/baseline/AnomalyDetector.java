@@ -4,6 +4,7 @@ import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.Priority;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.detect.Detector;
 import dev.vigil.detect.DetectorAlert;
 import dev.vigil.event.ContainerLifecycle;
@@ -98,11 +99,7 @@ public final class AnomalyDetector implements Detector, AutoCloseable {
    *
    */
   public AnomalyDetector(AnomalyConfig cfg, Path dataDir, Metrics metrics) {
-    this(cfg, new BaselineStore(dataDir), metrics, Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "vigil-baseline-io");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(cfg, new BaselineStore(dataDir), metrics, Executors.newSingleThreadExecutor(Threads.daemon("vigil-baseline-io")));
   }
 
   /**

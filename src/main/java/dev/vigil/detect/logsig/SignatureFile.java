@@ -1,5 +1,10 @@
 package dev.vigil.detect.logsig;
 
+import static dev.vigil.common.YamlNodes.describe;
+import static dev.vigil.common.YamlNodes.isNull;
+import static dev.vigil.common.YamlNodes.line;
+import static dev.vigil.common.YamlNodes.scalar;
+
 import dev.vigil.alert.Priority;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +24,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a signature file: YAML with a {@code groups:} list, each group giving a rule name, priority, tags and a
@@ -144,7 +147,7 @@ public final class SignatureFile {
         problem(s.get("id"), "signature id '" + id + "' must match " + ID.pattern());
       } else if (ids.containsKey(id)) {
         problem(s.get("id"), "duplicate signature id '" + id + "' (first defined at line "
-            + (ids.get(id).getStartMark().getLine() + 1) + ")");
+            + line(ids.get(id)) + ")");
       } else {
         ids.put(id, s.get("id"));
       }
@@ -313,28 +316,6 @@ public final class SignatureFile {
     problems.add(mark == null
         ? source + ": " + message
         : source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + message);
-  }
-
-  private static int line(Node node) {
-    return node.getStartMark().getLine() + 1;
-  }
-
-  private static boolean isNull(Node node) {
-    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-  }
-
-  private static String scalar(Node node) {
-    return node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : null;
-  }
-
-  private static String describe(Node node) {
-    if (node instanceof MappingNode) {
-      return "a mapping";
-    }
-    if (node instanceof SequenceNode) {
-      return "a list";
-    }
-    return isNull(node) ? "empty" : "'" + ((ScalarNode) node).getValue() + "'";
   }
 
   private static String oneLine(String s) {

@@ -19,6 +19,7 @@ import static dev.vigil.rules.field.FieldType.NUMBER;
 import static dev.vigil.rules.field.FieldType.STRING;
 import static dev.vigil.rules.field.FieldType.STRING_LIST;
 
+import dev.vigil.common.Suggestions;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerLifecycle;
 import dev.vigil.event.EngineEvent;
@@ -103,44 +104,7 @@ public final class FieldTable {
 
   /** The declared field closest to a misspelt name (at most two edits away), or null. */
   public String closest(String name) {
-    String best = null;
-    int bestDistance = 3;
-    for (String candidate : byName.keySet()) {
-      int d = distance(name, candidate, bestDistance);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = candidate;
-      }
-    }
-    return best;
-  }
-
-  /** Levenshtein distance, giving up (returning {@code limit}) once it cannot be below {@code limit}. */
-  private static int distance(String a, String b, int limit) {
-    if (Math.abs(a.length() - b.length()) >= limit) {
-      return limit;
-    }
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      int rowMin = cur[0];
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-        rowMin = Math.min(rowMin, cur[j]);
-      }
-      if (rowMin >= limit) {
-        return limit;
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Suggestions.nearest(byName.keySet(), name, 2);
   }
 
   /**

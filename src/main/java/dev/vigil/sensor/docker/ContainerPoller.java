@@ -1,6 +1,7 @@
 package dev.vigil.sensor.docker;
 
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.sensor.Inventory;
 import dev.vigil.sensor.Sensor;
@@ -15,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,17 +56,10 @@ abstract class ContainerPoller<S> implements Sensor, Inventory.Listener {
   @Override
   public void start() {
     inventory.addListener(this);
-    AtomicInteger n = new AtomicInteger();
-    ticker = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "vigil-" + name() + "-tick"));
+    ticker = new ScheduledThreadPoolExecutor(1, Threads.daemon("vigil-" + name() + "-tick"));
     workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
-        r -> daemon(r, "vigil-" + name() + "-" + n.incrementAndGet()));
+        Threads.numbered("vigil-" + name()));
     ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   private void tick() {

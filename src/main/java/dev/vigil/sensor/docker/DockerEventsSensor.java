@@ -7,6 +7,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import dev.vigil.common.Backoff;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerLifecycle;
 import dev.vigil.event.ContainerRef;
@@ -106,12 +107,8 @@ public final class DockerEventsSensor implements Sensor {
       resyncNeeded = true;
     }
     running.set(true);
-    worker = new Thread(this::workLoop, "vigil-docker-events-worker");
-    worker.setDaemon(true);
-    worker.start();
-    supervisor = new Thread(this::superviseLoop, "vigil-docker-events");
-    supervisor.setDaemon(true);
-    supervisor.start();
+    worker = Threads.start("vigil-docker-events-worker", this::workLoop);
+    supervisor = Threads.start("vigil-docker-events", this::superviseLoop);
   }
 
   private long engineTimeNanos() {

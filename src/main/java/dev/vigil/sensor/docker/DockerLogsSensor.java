@@ -7,6 +7,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
@@ -47,11 +48,7 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
   private volatile boolean running;
   private volatile Instant startedAt;
   private final java.util.concurrent.ScheduledExecutorService retries =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vigil-docker.logs-retry");
-        t.setDaemon(true);
-        return t;
-      });
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-docker.logs-retry"));
 
   public DockerLogsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       int maxLineBytes, Metrics metrics) {

@@ -1,5 +1,6 @@
 package dev.vigil.sensor.fanotify;
 
+import dev.vigil.sensor.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,10 @@ final class EventFiles implements AutoCloseable {
   private final ByteBuffer name = ByteBuffer.allocateDirect(FD_PREFIX.length + 12);
   private final ByteBuffer link = ByteBuffer.allocateDirect(4097);
   private final byte[] linkBytes = new byte[4097];
-  private final long statxAddress = Fanotify.address(statx);
-  private final long emptyPathAddress = Fanotify.address(emptyPath);
-  private final long nameAddress = Fanotify.address(name);
-  private final long linkAddress = Fanotify.address(link);
+  private final long statxAddress = LibC.address(statx);
+  private final long emptyPathAddress = LibC.address(emptyPath);
+  private final long nameAddress = LibC.address(name);
+  private final long linkAddress = LibC.address(link);
   private final Map<Key, String> batch = new HashMap<>();
   private final Map<Key, String> durable = new HashMap<>();
   private long generation = Long.MIN_VALUE;
@@ -79,8 +80,8 @@ final class EventFiles implements AutoCloseable {
   /** @param renames watches directories so that paths may be kept across batches; null: one batch only */
   EventFiles(Renames renames) {
     this.renames = renames;
-    fdDir = Fanotify.open(Fanotify.directCString("/proc/self/fd"),
-        Fanotify.O_PATH | Fanotify.O_DIRECTORY | Fanotify.O_CLOEXEC);
+    fdDir = LibC.open(LibC.directCString("/proc/self/fd"),
+        LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
     if (fdDir < 0) {
       name.put(0, FD_PREFIX); // fall back to readlink of the full path
     }
@@ -93,7 +94,7 @@ final class EventFiles implements AutoCloseable {
    */
   boolean stat(int fd) {
     key = null;
-    if (Fanotify.statx(fd, emptyPathAddress, Fanotify.AT_EMPTY_PATH, STATX_WANT, statxAddress) != 0) {
+    if (Fanotify.statx(fd, emptyPathAddress, LibC.AT_EMPTY_PATH, STATX_WANT, statxAddress) != 0) {
       device = -1;
       return false;
     }
@@ -189,8 +190,8 @@ final class EventFiles implements AutoCloseable {
       name.put(end + i, (byte) ('0' + v % 10));
     }
     name.put(end + len, (byte) 0);
-    long n = fdDir < 0 ? Fanotify.readlink(name, link, linkBytes.length)
-        : Fanotify.readlinkat(fdDir, nameAddress, linkAddress, linkBytes.length);
+    long n = fdDir < 0 ? LibC.readlink(name, link, linkBytes.length)
+        : LibC.readlinkat(fdDir, nameAddress, linkAddress, linkBytes.length);
     if (n <= 0 || n >= linkBytes.length) {
       return null;
     }
@@ -227,7 +228,7 @@ final class EventFiles implements AutoCloseable {
   @Override
   public void close() {
     if (fdDir >= 0) {
-      Fanotify.close(fdDir);
+      LibC.close(fdDir);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.sensor.fanotify;
 
+import dev.vigil.sensor.LibC;
+
 /**
  * fanotify cannot be used, or a call on it failed, with a one-line reason a user can act on. When the sensor's
  * {@code start()} throws it, the agent falls back to polling ({@code docker diff}); {@link #reason()} tells it
@@ -39,26 +41,26 @@ public final class FanotifyException extends RuntimeException {
     Reason r;
     String hint;
     switch (errno) {
-      case Fanotify.EPERM:
-      case Fanotify.EACCES:
+      case LibC.EPERM:
+      case LibC.EACCES:
         r = Reason.NOT_PERMITTED;
         hint = "the agent needs CAP_SYS_ADMIN (run as root or add --cap-add SYS_ADMIN) for fanotify";
         break;
-      case Fanotify.ENOSYS:
+      case LibC.ENOSYS:
         r = Reason.UNSUPPORTED;
         hint = "the kernel has no fanotify (CONFIG_FANOTIFY)";
         break;
-      case Fanotify.EINVAL:
-      case Fanotify.EOPNOTSUPP:
-      case Fanotify.ENODEV:
-      case Fanotify.EXDEV:
+      case LibC.EINVAL:
+      case LibC.EOPNOTSUPP:
+      case LibC.ENODEV:
+      case LibC.EXDEV:
         r = Reason.UNSUPPORTED;
         hint = "the kernel or this filesystem does not support what was asked (filesystem marks need Linux"
             + " 4.20, FAN_OPEN_EXEC 5.0)";
         break;
-      case Fanotify.EMFILE:
-      case Fanotify.ENOSPC:
-      case Fanotify.ENOMEM:
+      case LibC.EMFILE:
+      case LibC.ENOSPC:
+      case LibC.ENOMEM:
         r = Reason.FAILED;
         hint = "a fanotify limit was reached (fs.fanotify.max_user_groups / max_user_marks, or open files)";
         break;
@@ -66,7 +68,7 @@ public final class FanotifyException extends RuntimeException {
         r = Reason.FAILED;
         hint = "";
     }
-    String msg = call + "(" + what + ") failed: " + Fanotify.errnoName(errno) + (hint.isEmpty() ? "" : "; " + hint);
+    String msg = call + "(" + what + ") failed: " + LibC.errnoName(errno) + (hint.isEmpty() ? "" : "; " + hint);
     return new FanotifyException(r, errno, msg);
   }
 

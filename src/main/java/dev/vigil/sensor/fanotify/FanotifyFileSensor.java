@@ -4,6 +4,7 @@ import java.util.Set;
 import dev.vigil.sensor.SensorDeclaration;
 import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
@@ -192,8 +193,7 @@ public final class FanotifyFileSensor implements Sensor, Inventory.Listener {
       for (int i = 0; i < options.readers(); i++) {
         FanotifyReader r = new FanotifyReader(g, marks, sink, clock, metrics, notices, PermissionDecider.ALLOW_ALL,
             NAME, rw, options.readerNice());
-        Thread t = new Thread(r, options.readers() == 1 ? "vigil-fanotify" : "vigil-fanotify-" + i);
-        t.setDaemon(true);
+        Thread t = Threads.daemon(options.readers() == 1 ? "vigil-fanotify" : "vigil-fanotify-" + i, r);
         readers.add(r);
         threads.add(t);
         t.start();

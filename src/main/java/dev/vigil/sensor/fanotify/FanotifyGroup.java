@@ -2,6 +2,7 @@ package dev.vigil.sensor.fanotify;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import dev.vigil.sensor.LibC;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -75,7 +76,7 @@ public final class FanotifyGroup implements AutoCloseable {
     requireBinding();
     int flags = Fanotify.FAN_CLOEXEC | Fanotify.FAN_NONBLOCK | eventClass.flag | extraFlags;
     try {
-      int fd = Fanotify.fanotify_init(flags, Fanotify.O_RDONLY | Fanotify.O_LARGEFILE | Fanotify.O_CLOEXEC);
+      int fd = Fanotify.fanotify_init(flags, LibC.O_RDONLY | LibC.O_LARGEFILE | LibC.O_CLOEXEC);
       return new FanotifyGroup(fd, eventClass);
     } catch (LastErrorException e) {
       throw FanotifyException.of("fanotify_init", e.getErrorCode(), what);
@@ -102,11 +103,11 @@ public final class FanotifyGroup implements AutoCloseable {
    * @throws FanotifyException when the kernel refuses (EPERM, EINVAL on an old kernel, ENOENT for a gone path)
    */
   public long markFilesystem(String path, long mask) {
-    byte[] p = Fanotify.cString(path);
+    byte[] p = LibC.cString(path);
     synchronized (lock) {
       requireOpen();
       try {
-        Fanotify.fanotify_mark(fd, Fanotify.FAN_MARK_ADD | Fanotify.FAN_MARK_FILESYSTEM, mask, Fanotify.AT_FDCWD, p);
+        Fanotify.fanotify_mark(fd, Fanotify.FAN_MARK_ADD | Fanotify.FAN_MARK_FILESYSTEM, mask, LibC.AT_FDCWD, p);
       } catch (LastErrorException e) {
         throw FanotifyException.of("fanotify_mark", e.getErrorCode(), "FAN_MARK_ADD|FAN_MARK_FILESYSTEM, " + path);
       }
@@ -125,17 +126,17 @@ public final class FanotifyGroup implements AutoCloseable {
     if (device == -1 || deviceOf(path) != device) {
       return false;
     }
-    byte[] p = Fanotify.cString(path);
+    byte[] p = LibC.cString(path);
     synchronized (lock) {
       if (fd < 0) {
         return false;
       }
       try {
-        Fanotify.fanotify_mark(fd, Fanotify.FAN_MARK_REMOVE | Fanotify.FAN_MARK_FILESYSTEM, mask, Fanotify.AT_FDCWD,
+        Fanotify.fanotify_mark(fd, Fanotify.FAN_MARK_REMOVE | Fanotify.FAN_MARK_FILESYSTEM, mask, LibC.AT_FDCWD,
             p);
         return true;
       } catch (LastErrorException e) {
-        if (e.getErrorCode() == Fanotify.ENOENT) {
+        if (e.getErrorCode() == LibC.ENOENT) {
           return false;
         }
         throw FanotifyException.of("fanotify_mark", e.getErrorCode(), "FAN_MARK_REMOVE|FAN_MARK_FILESYSTEM, " + path);
@@ -156,20 +157,20 @@ public final class FanotifyGroup implements AutoCloseable {
     if (f < 0) {
       return -1;
     }
-    pollFd.putInt(0, f).putShort(4, Fanotify.POLLIN).putShort(6, (short) 0);
-    int ready = Fanotify.poll(Fanotify.address(pollFd), 1, timeoutMillis);
+    pollFd.putInt(0, f).putShort(4, LibC.POLLIN).putShort(6, (short) 0);
+    int ready = LibC.poll(LibC.address(pollFd), 1, timeoutMillis);
     if (ready <= 0) {
       Reference.reachabilityFence(pollFd);
       return 0;
     }
-    long n = Fanotify.read(f, Fanotify.address(buf), buf.capacity());
+    long n = LibC.read(f, LibC.address(buf), buf.capacity());
     Reference.reachabilityFence(pollFd);
     Reference.reachabilityFence(buf);
     if (n >= 0) {
       return (int) n;
     }
     int errno = Native.getLastError();
-    if (errno == Fanotify.EINTR || errno == Fanotify.EAGAIN) {
+    if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
       return 0;
     }
     throw FanotifyException.of("read", errno, "fanotify fd " + f);
@@ -182,7 +183,7 @@ public final class FanotifyGroup implements AutoCloseable {
    */
   void respond(int eventFd, int answer, ByteBuffer scratch) {
     scratch.putInt(0, eventFd).putInt(4, answer);
-    if (Fanotify.write(fd, scratch, 8) != 8) {
+    if (LibC.write(fd, scratch, 8) != 8) {
       throw FanotifyException.of("write", Native.getLastError(), "fanotify_response for fd " + eventFd);
     }
   }
@@ -194,7 +195,7 @@ public final class FanotifyGroup implements AutoCloseable {
   public static long deviceOf(String path) {
     requireBinding();
     ByteBuffer st = ByteBuffer.allocateDirect(Fanotify.STATX_SIZE).order(ByteOrder.nativeOrder());
-    if (Fanotify.statx(Fanotify.AT_FDCWD, Fanotify.directCString(path), 0, 0, st) != 0) {
+    if (Fanotify.statx(LibC.AT_FDCWD, LibC.directCString(path), 0, 0, st) != 0) {
       return -1;
     }
     return device(st);
@@ -243,7 +244,7 @@ public final class FanotifyGroup implements AutoCloseable {
   public void close() {
     synchronized (lock) {
       if (fd >= 0) {
-        Fanotify.close(fd);
+        LibC.close(fd);
         fd = -1;
       }
     }

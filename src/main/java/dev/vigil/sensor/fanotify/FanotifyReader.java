@@ -6,6 +6,7 @@ import dev.vigil.event.ContainerRef;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.FileOpen;
 import dev.vigil.event.SensorNotice;
+import dev.vigil.sensor.LibC;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -173,13 +174,13 @@ final class FanotifyReader implements Runnable, FanotifyEventParser.Handler {
     try {
       n = group.read(buffer, pollFd, POLL_MILLIS);
     } catch (FanotifyException e) {
-      if (e.errno() == Fanotify.EINVAL || e.errno() == Fanotify.EBADF) {
+      if (e.errno() == LibC.EINVAL || e.errno() == LibC.EBADF) {
         LOG.error("fanotify reader stops: {}", e.getMessage());
         sink.offer(new SensorNotice(clock.instant(), ContainerRef.HOST, sensor, "degraded", 1,
             "file events are no longer read: " + e.getMessage()));
         return -1;
       }
-      lost(Fanotify.errnoName(e.errno()) + " from read");
+      lost(LibC.errnoName(e.errno()) + " from read");
       return 0;
     }
     if (n > 0) {
@@ -207,10 +208,10 @@ final class FanotifyReader implements Runnable, FanotifyEventParser.Handler {
   /** Sets this thread's nice value; without CAP_SYS_NICE a lower value is refused and the thread keeps its own. */
   private static void setNice(int value) {
     int tid = currentTid();
-    if (tid <= 0 || Fanotify.setpriority(Fanotify.PRIO_PROCESS, tid, value) != 0) {
+    if (tid <= 0 || LibC.setpriority(LibC.PRIO_PROCESS, tid, value) != 0) {
       LOG.info("fanotify reader keeps its scheduling priority (nice {} refused: {}); under CPU contention the"
           + " kernel queue may overflow sooner", value, tid <= 0 ? "no thread id"
-          : Fanotify.errnoName(Native.getLastError()));
+          : LibC.errnoName(Native.getLastError()));
       return;
     }
     LOG.debug("fanotify reader thread {} runs at nice {}", tid, value);
@@ -232,7 +233,7 @@ final class FanotifyReader implements Runnable, FanotifyEventParser.Handler {
       overflows.increment();
       notices.add(OVERFLOW, "kernel queue full", 1);
       if (fd >= 0) {
-        Fanotify.close(fd);
+        LibC.close(fd);
       }
       return;
     }
@@ -256,7 +257,7 @@ final class FanotifyReader implements Runnable, FanotifyEventParser.Handler {
       if (permission) {
         answer(fd, r, pid, mask);
       }
-      Fanotify.close(fd);
+      LibC.close(fd);
     }
   }
 

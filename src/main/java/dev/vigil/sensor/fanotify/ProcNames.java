@@ -1,5 +1,6 @@
 package dev.vigil.sensor.fanotify;
 
+import dev.vigil.sensor.LibC;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -28,8 +29,8 @@ final class ProcNames {
   private final ByteBuffer path = ByteBuffer.allocateDirect(PREFIX.length + 11 + SUFFIX.length);
   private final ByteBuffer buf = ByteBuffer.allocateDirect(64);
   private final byte[] bytes = new byte[64];
-  private final long pathAddress = Fanotify.address(path);
-  private final long bufAddress = Fanotify.address(buf);
+  private final long pathAddress = LibC.address(path);
+  private final long bufAddress = LibC.address(buf);
   private final Map<Integer, Entry> cache = new HashMap<>();
   private long nowNanos;
   private long reads;
@@ -89,15 +90,15 @@ final class ProcNames {
       path.put(end++, (byte) digits.charAt(i));
     }
     path.put(end, SUFFIX);
-    int fd = Fanotify.open(pathAddress, Fanotify.O_RDONLY | Fanotify.O_CLOEXEC);
+    int fd = LibC.open(pathAddress, LibC.O_RDONLY | LibC.O_CLOEXEC);
     if (fd < 0) {
       return "";
     }
     long n;
     try {
-      n = Fanotify.read(fd, bufAddress, buf.capacity());
+      n = LibC.read(fd, bufAddress, buf.capacity());
     } finally {
-      Fanotify.close(fd);
+      LibC.close(fd);
     }
     if (n <= 0) {
       return "";

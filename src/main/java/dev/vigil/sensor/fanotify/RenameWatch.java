@@ -1,6 +1,7 @@
 package dev.vigil.sensor.fanotify;
 
 import com.sun.jna.LastErrorException;
+import dev.vigil.sensor.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashSet;
@@ -62,7 +63,7 @@ final class RenameWatch implements EventFiles.Renames, AutoCloseable {
     @Override
     public void event(long mask, int fd, int pid) {
       if (fd >= 0) {
-        Fanotify.close(fd); // not in FID mode, but never leak one
+        LibC.close(fd); // not in FID mode, but never leak one
       }
       dirty = true;
     }
@@ -137,20 +138,20 @@ final class RenameWatch implements EventFiles.Renames, AutoCloseable {
     try {
       // Not following a symlink that replaced the directory meanwhile (readlink then differs, see EventFiles).
       Fanotify.fanotify_mark(group.fd(), Fanotify.FAN_MARK_ADD | Fanotify.FAN_MARK_DONT_FOLLOW
-          | Fanotify.FAN_MARK_ONLYDIR, MASK, Fanotify.AT_FDCWD, Fanotify.cString(dir));
+          | Fanotify.FAN_MARK_ONLYDIR, MASK, LibC.AT_FDCWD, LibC.cString(dir));
       return true;
     } catch (LastErrorException e) {
       int errno = e.getErrorCode();
-      if (errno == Fanotify.EOPNOTSUPP || errno == Fanotify.EINVAL || errno == Fanotify.EXDEV
-          || errno == Fanotify.ENODEV) {
+      if (errno == LibC.EOPNOTSUPP || errno == LibC.EINVAL || errno == LibC.EXDEV
+          || errno == LibC.ENODEV) {
         // Overlayfs before Linux 6.6 cannot encode file handles: no point in trying again for every path.
         unsupported = true;
         LOG.info("cannot watch directories for renames ({} for {}); file paths are looked up for every read batch",
-            Fanotify.errnoName(errno), dir);
-      } else if (errno != Fanotify.ENOENT && errno != Fanotify.ENOTDIR && !warned) {
+            LibC.errnoName(errno), dir);
+      } else if (errno != LibC.ENOENT && errno != LibC.ENOTDIR && !warned) {
         warned = true;
         LOG.info("cannot watch directory {} for renames ({}); paths below it are looked up for every read batch",
-            dir, Fanotify.errnoName(errno));
+            dir, LibC.errnoName(errno));
       }
       return false;
     }
@@ -159,9 +160,9 @@ final class RenameWatch implements EventFiles.Renames, AutoCloseable {
   /** Removes every mark; what was remembered relying on them must be forgotten. */
   private void flush() {
     try {
-      Fanotify.fanotify_mark(group.fd(), Fanotify.FAN_MARK_FLUSH, 0, Fanotify.AT_FDCWD, null);
+      Fanotify.fanotify_mark(group.fd(), Fanotify.FAN_MARK_FLUSH, 0, LibC.AT_FDCWD, null);
     } catch (LastErrorException e) {
-      LOG.debug("flushing the rename watch's marks failed: {}", Fanotify.errnoName(e.getErrorCode()));
+      LOG.debug("flushing the rename watch's marks failed: {}", LibC.errnoName(e.getErrorCode()));
     }
     watched.clear();
     marked = 0;

@@ -3,6 +3,7 @@ package dev.vigil.sensor.net;
 import dev.vigil.sensor.SensorDeclaration;
 import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.NetConnection;
@@ -169,11 +170,7 @@ public final class NetworkSensor implements Sensor, Inventory.Listener {
   public void start() {
     since = clock.instant();
     inventory.addListener(this);
-    ticker = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "vigil-" + NAME + "-tick");
-      t.setDaemon(true);
-      return t;
-    });
+    ticker = new ScheduledThreadPoolExecutor(1, Threads.daemon("vigil-" + NAME + "-tick"));
     ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.sensor.proc;
 
+import dev.vigil.common.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +38,7 @@ final class ExecCapturer implements AutoCloseable {
     this.reader = reader;
     this.conn = conn;
     this.priority = new ReaderPriority(realtime);
-    this.thread = new Thread(this::loop, "vigil-proc-capture");
-    this.thread.setDaemon(true);
+    this.thread = Threads.daemon("vigil-proc-capture", this::loop);
   }
 
   /** Subscribes and starts the thread; null when a second subscription is not possible (the sensor runs alone). */

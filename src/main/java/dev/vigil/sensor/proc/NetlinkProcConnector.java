@@ -2,6 +2,7 @@ package dev.vigil.sensor.proc;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import dev.vigil.sensor.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -64,7 +65,8 @@ public final class NetlinkProcConnector implements AutoCloseable {
       throw new ConnectorUnavailableException(e.getErrorCode() == LibC.EPROTONOSUPPORT
           ? "kernel has no netlink connector (CONFIG_CONNECTOR)" : "cannot create netlink socket: " + errno(e), e);
     } catch (LinkageError e) {
-      throw new ConnectorUnavailableException("cannot call libc through JNA: " + e, e);
+      Throwable why = LibC.loadError();
+      throw new ConnectorUnavailableException("cannot call libc through JNA: " + (why != null ? why : e), e);
     }
     NetlinkProcConnector c = null;
     try {

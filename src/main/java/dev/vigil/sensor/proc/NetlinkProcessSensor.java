@@ -4,6 +4,7 @@ import java.util.Set;
 import dev.vigil.sensor.SensorDeclaration;
 import dev.vigil.event.Capability;
 import dev.vigil.common.Metrics;
+import dev.vigil.common.Threads;
 import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.ContainerInfo;
 import dev.vigil.event.ContainerRef;
@@ -151,9 +152,7 @@ public final class NetlinkProcessSensor implements Sensor {
       warmUp(); // events meanwhile wait in the socket buffer
       capturer = ExecCapturer.start(reader, receiveBuffer, realtime);
       running = true;
-      thread = new Thread(() -> readLoop(conn), "vigil-proc-reader");
-      thread.setDaemon(true);
-      thread.start();
+      thread = Threads.start("vigil-proc-reader", () -> readLoop(conn));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.vigil.sensor.proc;
 
 import com.sun.jna.Memory;
+import dev.vigil.sensor.LibC;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

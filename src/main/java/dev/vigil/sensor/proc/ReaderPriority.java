@@ -1,5 +1,6 @@
 package dev.vigil.sensor.proc;
 
+import dev.vigil.sensor.LibC;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

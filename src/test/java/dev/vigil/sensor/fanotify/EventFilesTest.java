@@ -3,6 +3,7 @@ package dev.vigil.sensor.fanotify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.event.ContainerRef;
+import dev.vigil.sensor.LibC;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class EventFilesTest {
 
   @AfterEach
   void closeAll() {
-    open.forEach(Fanotify::close);
+    open.forEach(LibC::close);
     files.close();
   }
 
@@ -67,7 +68,7 @@ class EventFilesTest {
 
   /** Opens {@code p} as the kernel does for an event and looks its path up as the reader does. */
   private String lookUp(EventFiles f, Path p, ContainerMarks.Mark m) {
-    int fd = Fanotify.open(Fanotify.directCString(p.toString()), Fanotify.O_RDONLY | Fanotify.O_CLOEXEC);
+    int fd = LibC.open(LibC.directCString(p.toString()), LibC.O_RDONLY | LibC.O_CLOEXEC);
     assertThat(fd).isNotNegative();
     open.add(fd);
     assertThat(f.stat(fd)).isTrue();

@@ -7,6 +7,7 @@ import dev.vigil.event.ContainerRef;
 import dev.vigil.event.Event;
 import dev.vigil.event.FileOpen;
 import dev.vigil.event.SensorNotice;
+import dev.vigil.sensor.LibC;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ class FanotifyReaderTest {
   }
 
   private int open(Path p) {
-    int fd = Fanotify.open(Fanotify.directCString(p.toString()), Fanotify.O_RDONLY | Fanotify.O_CLOEXEC);
+    int fd = LibC.open(LibC.directCString(p.toString()), LibC.O_RDONLY | LibC.O_CLOEXEC);
     assertThat(fd).isNotNegative();
     return fd;
   }
