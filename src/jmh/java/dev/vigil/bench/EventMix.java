@@ -418,8 +418,9 @@ final class EventMix {
       case 2:
         return new FileChange(time(), container(), "docker.diff", "/etc/passwd", FileChange.Kind.MODIFIED);
       default:
-        return logLine(String.format(Locale.ROOT, "Nmap scan report for db.internal (%s)  Host is up (0.00021s "
-            + "latency). Not shown: 997 closed tcp ports (reset)", ip()), LogLine.Stream.STDOUT);
+        // Scanner output in logs is the log-signature detector's, not a rule's (LogSignatureBenchmark measures it).
+        return proc("xmrig", "/tmp/xmrig", List.of("/tmp/xmrig", "-o", "stratum+tcp://" + ip() + ":3333"),
+            ExecOrigin.CONTAINER, "app", List.of(anc(pid(), "sh")));
     }
   }
 }
