@@ -29,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +87,7 @@ final class MonitorRuntime {
   /** The start-up, in order. Each step's closers run in reverse order when the agent stops or a later step fails. */
   List<Startup.Step> steps() {
     return List.of(
+        new Startup.Step("private files", this::privateFiles),
         new Startup.Step("metrics", this::metricsEndpoint),
         new Startup.Step("alert outputs", this::alertOutputs),
         new Startup.Step("sensor plan", this::sensorPlan),
@@ -124,6 +126,30 @@ final class MonitorRuntime {
   /** Asks the agent to stop: during start-up before the next step (or while waiting for the engine), else now. */
   void requestStop() {
     stop.countDown();
+  }
+
+  /** umask 077 from now on; what an earlier run left readable by others is tightened (PrivateFiles). */
+  private void privateFiles() {
+    PrivateFiles.restrictUmask().ifPresent(why -> LOG.warn("{}; the agent's files take their mode from the umask "
+        + "it was started with", why));
+    ConfigFile.FileOut alerts = cfg.config().enabledFile();
+    Path store = cfg.config().storeSettings().file(cfg.dataDir());
+    List<Path> files = new ArrayList<>(List.of(store));
+    if (alerts != null) {
+      files.add(alerts.path());
+    }
+    if (cfg.recordEvents() != null) {
+      files.add(cfg.recordEvents());
+    }
+    try {
+      List<Path> changed = PrivateFiles.tighten(cfg.dataDir(), files);
+      if (!changed.isEmpty()) {
+        LOG.warn("{} of the agent's files and directories were readable by other users and are now private "
+            + "(group and other permissions removed), e.g. {}", changed.size(), changed.get(0));
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot make the agent's files private under {}: {}", cfg.dataDir(), e.toString());
+    }
   }
 
   private void metricsEndpoint() throws Startup.Failure {

@@ -155,6 +155,9 @@ public final class LibC {
   /** {@code setpriority(which, who, nice)}; with PRIO_PROCESS and a thread id, sets that one thread's nice value. */
   public static native int setpriority(int which, int who, int prio);
 
+  /** umask(2): sets the process's file mode creation mask, returns the previous one; cannot fail. */
+  public static native int umask(int mask);
+
   /** The address of a direct buffer's first byte, for the address-taking overloads. */
   public static long address(ByteBuffer direct) {
     return Pointer.nativeValue(Native.getDirectBufferPointer(direct));

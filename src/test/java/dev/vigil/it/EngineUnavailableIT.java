@@ -38,10 +38,14 @@ class EngineUnavailableIT {
     // Run as 'nobody' from a world-readable copy of the jar: the engine socket is root:docker 0660.
     Path dir = Files.createTempDirectory("vigil-it-perm", PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // whatever this JVM's umask
     Path jar = Files.copy(Agent.jar(), dir.resolve("vigil.jar"));
     Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+    // the data directory is nobody's own, private, as the agent keeps it (a wider one is tightened with a warning)
     Path data = Files.createDirectory(dir.resolve("data"));
-    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setAttribute(data, "unix:uid", 65534);
+    Files.setAttribute(data, "unix:gid", 65534);
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
     DockerCli.Result r = DockerCli.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
         Agent.javaBin(), "-jar", jar.toString(), "monitor", "-H", "unix:///var/run/docker.sock", "--data-dir",
         data.toString()), 60);
