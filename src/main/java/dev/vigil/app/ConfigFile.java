@@ -20,6 +20,7 @@ import dev.vigil.alert.Priority;
 import dev.vigil.common.ConfigBinding;
 import dev.vigil.common.DurationText;
 import dev.vigil.common.SizeText;
+import dev.vigil.common.TextLimits;
 import dev.vigil.sink.delivery.DeliveryOptions;
 import dev.vigil.sink.delivery.FsyncPolicy;
 import dev.vigil.sink.opensearch.OpenSearchConfig;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -62,6 +64,9 @@ record ConfigFile(
     Sinks sinks,
     StoreConfig store,
     DetectorSettings detectors) {
+
+  /** The largest configuration file read. */
+  static final long MAX_FILE_BYTES = 4L << 20;
 
   /** Defaults for every network sink (each may override them). */
   record Delivery(
@@ -336,7 +341,15 @@ record ConfigFile(
     }
     String text;
     try {
+      Optional<String> tooLarge = TextLimits.checkSize(file, MAX_FILE_BYTES);
+      if (tooLarge.isPresent()) {
+        throw new ConfigException(file + ": " + tooLarge.get());
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
+      Optional<String> longLine = TextLimits.checkLines(text);
+      if (longLine.isPresent()) {
+        throw new ConfigException(file + ": " + longLine.get());
+      }
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such configuration file");
     } catch (IOException e) {

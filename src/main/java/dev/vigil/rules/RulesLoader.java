@@ -1,6 +1,9 @@
 package dev.vigil.rules;
 
 import static dev.vigil.rules.lang.DiagnosticCode.VR000;
+import static dev.vigil.rules.lang.DiagnosticCode.VR009;
+
+import dev.vigil.common.TextLimits;
 
 import dev.vigil.rules.field.FieldTable;
 import java.io.IOException;
@@ -53,6 +56,9 @@ public final class RulesLoader {
     return RuleCompiler.compile(merged, FieldTable.standard(), opts);
   }
 
+  /** The largest rules file read (Falco's own rules are under 100 KB). */
+  public static final long MAX_FILE_BYTES = 16L << 20;
+
   /** The files named by {@code paths}, directories expanded; unreadable paths become VR000 errors. */
   public static List<RulesReader.Source> sources(List<Path> paths, List<Diagnostic> problems) {
     List<RulesReader.Source> out = new ArrayList<>();
@@ -73,6 +79,11 @@ public final class RulesLoader {
 
   private static void read(Path f, List<RulesReader.Source> out, List<Diagnostic> problems) {
     try {
+      java.util.Optional<String> tooLarge = TextLimits.checkSize(f, MAX_FILE_BYTES);
+      if (tooLarge.isPresent()) {
+        problems.add(new Diagnostic(VR009, f.toString(), null, "rules file too large: " + tooLarge.get()));
+        return;
+      }
       byte[] bytes = Files.readAllBytes(f);
       String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes)).toString();

@@ -5,12 +5,14 @@ import static dev.vigil.rules.lang.DiagnosticCode.VR002;
 import static dev.vigil.rules.lang.DiagnosticCode.VR003;
 import static dev.vigil.rules.lang.DiagnosticCode.VR004;
 import static dev.vigil.rules.lang.DiagnosticCode.VR007;
+import static dev.vigil.rules.lang.DiagnosticCode.VR009;
 import static dev.vigil.rules.lang.DiagnosticCode.VR010;
 import static dev.vigil.rules.lang.DiagnosticCode.VW001;
 import static dev.vigil.rules.lang.DiagnosticCode.VW002;
 import static dev.vigil.rules.lang.DiagnosticCode.VW004;
 import static dev.vigil.rules.lang.DiagnosticCode.VW006;
 
+import dev.vigil.common.TextLimits;
 import dev.vigil.common.YamlNodes;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -71,6 +73,11 @@ public final class RulesReader {
   }
 
   private static void readFile(Source source, DefsTable table) {
+    java.util.Optional<String> longLine = TextLimits.checkLines(source.text());
+    if (longLine.isPresent()) { // before parsing: a huge token costs the YAML scanner quadratic time
+      table.report(new Diagnostic(VR009, source.name(), null, longLine.get() + "; this file is not read"));
+      return;
+    }
     List<Node> documents = new ArrayList<>();
     try {
       // All documents first: a syntax error anywhere means none of the file is used, as in Falco.

@@ -1,5 +1,6 @@
 package dev.vigil.detect.logsig;
 
+import dev.vigil.common.TextLimits;
 import static dev.vigil.common.YamlNodes.describe;
 import static dev.vigil.common.YamlNodes.isNull;
 import static dev.vigil.common.YamlNodes.line;
@@ -66,6 +67,11 @@ public final class SignatureFile {
   }
 
   private List<Signature> read(String text) {
+    java.util.Optional<String> longLine = TextLimits.checkLines(text);
+    if (longLine.isPresent()) { // before parsing: a huge token costs the YAML scanner quadratic time
+      problem((Mark) null, longLine.get());
+      return List.of();
+    }
     Node root;
     try {
       root = new Yaml(new LoaderOptions()).compose(new StringReader(text));

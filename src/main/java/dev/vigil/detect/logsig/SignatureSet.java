@@ -1,5 +1,6 @@
 package dev.vigil.detect.logsig;
 
+import dev.vigil.common.TextLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,9 @@ import java.util.Set;
  * Immutable and thread-safe.
  */
 public final class SignatureSet {
+
+  /** The largest signature file read. */
+  public static final long MAX_FILE_BYTES = 16L << 20;
 
   /** The built-in signature file, a class-path resource. */
   public static final String BUILTIN_RESOURCE = "signatures/default.yaml";
@@ -89,6 +93,10 @@ public final class SignatureSet {
     for (Path f : files) {
       String text;
       try {
+        java.util.Optional<String> tooLarge = TextLimits.checkSize(f, MAX_FILE_BYTES);
+        if (tooLarge.isPresent()) {
+          throw new SignatureFileException(f.toString(), List.of(f + ": " + tooLarge.get()));
+        }
         text = Files.readString(f, StandardCharsets.UTF_8);
       } catch (CharacterCodingException e) {
         throw new SignatureFileException(f.toString(), List.of(f + ": not UTF-8 text"));

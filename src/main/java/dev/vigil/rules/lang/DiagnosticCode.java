@@ -68,6 +68,13 @@ public enum DiagnosticCode {
       Falco refuses such exceptions too. Give one comparison operator and one value per field, e.g. `fields: \
       [proc.name, fd.name]`, `comps: [=, startswith]`, `values: [[nginx, /var/log/]]`."""),
 
+  VR009(Severity.ERROR, "Rules file too large, or a line too long", """
+      A rules file is larger than 16 MB, or one of its lines is longer than 65,536 characters. The file is not read. \
+      Both are checked before the YAML is parsed, in time linear in the file, because the YAML scanner's cost grows \
+      with the square of a token's length (a 10 MB value on one line would take minutes of CPU). Falco's own rules \
+      files are under 100 KB with lines under 1,000 characters. Write long lists and conditions over several lines \
+      (YAML folds them back into one value), or split the file."""),
+
   VR010(Severity.ERROR, "Append or override of an undefined item", """
       An item appends to, overrides or (with a standalone `enabled:`) switches a list, macro or rule that is not \
       defined in this file before it or in a file loaded earlier. Files load in order: the built-in rules, then each \
