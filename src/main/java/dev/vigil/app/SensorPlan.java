@@ -119,13 +119,6 @@ record SensorPlan(List<Decided> decided, Set<Capability> capabilities) {
     return find(sensor).map(Decided::state).orElseThrow(() -> new IllegalArgumentException("no sensor " + sensor));
   }
 
-  /** Sensors whose probe said they cannot run here, with the reason. */
-  Map<String, String> unavailable() {
-    Map<String, String> out = new LinkedHashMap<>();
-    decided.stream().filter(d -> d.state() == State.UNAVAILABLE).forEach(d -> out.put(d.name(), d.detail()));
-    return out;
-  }
-
   /** Log lines, one per sensor that cannot run, naming its stand-in or what is lost without it. */
   List<String> degradedLines() {
     List<String> out = new ArrayList<>();

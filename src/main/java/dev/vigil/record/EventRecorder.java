@@ -101,11 +101,6 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
-  /** Lines waiting for the writer thread. */
-  public int queued() {
-    return queue.size();
-  }
-
   private void writeLoop() {
     List<EventJson.Line> batch = new ArrayList<>();
     try {
