@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -53,6 +55,14 @@ final class Agent implements AutoCloseable {
         cmd.addAll(List.of("--data-dir", dir.resolve("data").toString()));
       }
     }
+    return startAs(dir, cmd);
+  }
+
+  /**
+   * Starts {@code cmd}, an agent started some other way (a service's command line, {@code docker run}), whose
+   * alerts file the command puts at {@code dir/alerts.jsonl}; its stdout and stderr go to {@code dir}.
+   */
+  static Agent startAs(Path dir, List<String> cmd) throws IOException {
     Process p = new ProcessBuilder(cmd)
         .redirectOutput(dir.resolve("stdout").toFile())
         .redirectError(dir.resolve("stderr").toFile())
@@ -80,6 +90,20 @@ final class Agent implements AutoCloseable {
 
   static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Each sensor's state in {@code dataDir/status.json}, waiting for the file to be written. */
+  static Map<String, String> sensorStates(Path dataDir, Duration timeout) throws Exception {
+    Path file = dataDir.resolve("status.json");
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(file) && System.nanoTime() < end) {
+      Thread.sleep(200);
+    }
+    Map<String, String> states = new LinkedHashMap<>();
+    for (JsonNode s : JSON.readTree(file.toFile()).path("sensors")) {
+      states.put(s.path("name").asText(), s.path("state").asText());
+    }
+    return states;
   }
 
   /** Waits until the agent logged that it is monitoring (its sensors are attached). */

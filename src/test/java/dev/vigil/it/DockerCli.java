@@ -80,7 +80,12 @@ final class DockerCli {
   }
 
   static void removeAll() {
-    String ids = exec("ps", "-aq", "--filter", "name=" + PREFIX).out();
+    removeContainers(PREFIX);
+  }
+
+  /** Removes the containers whose names start with {@code prefix}. */
+  static void removeContainers(String prefix) {
+    String ids = exec("ps", "-aq", "--filter", "name=^" + prefix).out();
     if (!ids.isBlank()) {
       List<String> a = new ArrayList<>(List.of("rm", "-f"));
       a.addAll(Arrays.asList(ids.split("\\s+")));
