@@ -45,10 +45,13 @@ install -m 0755 bin/vigil "$opt/bin/vigil"
 install -m 0644 "$jar" "$opt/lib/vigil.jar"
 cp "$BUSYBOX" "$root/bin/busybox"; ln -s busybox "$root/bin/sh"; ln -s ../../bin/busybox "$root/usr/bin/env"
 
-# The C libraries of the runtime (ldd of every ELF file it has), and those the jar's own native code loads once
-# extracted (JNA's dispatch library, SQLite's): glibc's parts and the GCC runtime.
+# The C libraries of the runtime (ldd of its programs and native libraries, except java.desktop's graphics, font
+# and sound libraries, which a headless agent never loads: java.desktop is there for java.beans), and those the
+# jar's own native code loads once extracted (JNA's dispatch library, SQLite's): glibc's parts, the GCC runtime.
+desktop='lib(awt|awt_xawt|awt_headless|fontmanager|splashscreen|jsound|lcms|javajpeg|mlib_image)\.so$'
 libs() {
-  find "$opt/jre" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*'
+  find "$opt/jre" -type f \( -name '*.so' -o -path '*/bin/*' \) | grep -vE "$desktop" | xargs -n1 ldd 2>/dev/null \
+    | grep -oE '/[^ ]+\.so[^ ]*'
   for l in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libgcc_s.so.1; do
     ldconfig -p | awk -v l="$l" '$1 == l && /x86-64|64bit/ {print $NF; exit}'
   done

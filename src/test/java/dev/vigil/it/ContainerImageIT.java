@@ -106,7 +106,7 @@ class ContainerImageIT {
     List<String> cmd = new ArrayList<>(List.of("docker", "run", "--rm", "--name", PREFIX + what + "-"
         + Long.toString(System.nanoTime() % 1_000_000_000L, 36)));
     cmd.addAll(options);
-    cmd.addAll(List.of("-v", dir + ":/var/lib/vigil", image, "monitor", "--alerts-file",
+    cmd.addAll(List.of("-v", dir + ":/var/lib/vigil", image, "monitor", "--no-stdout-alerts", "--alerts-file",
         "/var/lib/vigil/alerts.jsonl"));
     return Agent.startAs(dir, cmd);
   }
