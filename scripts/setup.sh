@@ -14,6 +14,7 @@ command -v ps >/dev/null 2>&1 || missing+=(procps)
 command -v file >/dev/null 2>&1 || missing+=(file)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd) # checks the service unit (ServiceUnitIT)
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "setup.sh: run as root to install ${missing[*]}" >&2; exit 1; }
   echo "setup.sh: installing ${missing[*]}" >&2
