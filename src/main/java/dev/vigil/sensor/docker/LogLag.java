@@ -10,7 +10,7 @@ final class LogLag {
 
   private final long maxLagNanos;
   private volatile long lagNanos;
-  private volatile long skippedNanos;
+  private volatile long skippedMillis;
   private volatile long sheds;
 
   /** @param maxLagNanos the bound ({@code --max-log-lag}) */
@@ -32,7 +32,7 @@ final class LogLag {
     if (lag <= maxLagNanos) {
       return 0;
     }
-    skippedNanos += lag;
+    skippedMillis += lag / 1_000_000; // as docker.logs counts it, so the two sums agree
     sheds++;
     lagNanos = 0; // the follow starts again from now
     return lag;
@@ -43,7 +43,7 @@ final class LogLag {
   }
 
   long skippedMillis() {
-    return skippedNanos / 1_000_000;
+    return skippedMillis;
   }
 
   long sheds() {
