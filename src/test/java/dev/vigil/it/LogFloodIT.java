@@ -87,12 +87,16 @@ class LogFloodIT {
       Thread.sleep(200);
     }
     JsonNode st = probe.status();
+    String body = probe.scrape();
+    java.util.regex.Matcher in = java.util.regex.Pattern.compile(
+        "(?m)^vigil_events_in_total\\{sensor=\"docker.logs\"} ([0-9.eE+]+)$").matcher(body);
+    double linesRead = in.find() ? Double.parseDouble(in.group(1)) : -1;
     long skipped = lagOf(st, flood, "skippedMillis");
     long sheds = lagOf(st, flood, "sheds");
     System.out.printf("LOG FLOOD %d s: max lag seen in status %d ms, skipped %d ms in %d sheds, ledger "
             + "docker.logs/backlog_skipped %d ms, DEGRADED seen %s, max queue %d, attack alert delays %s ms, "
-            + "ledger %s%n", FLOOD_SECONDS, maxLag, skipped, sheds, LossProbe.total(st, "docker.logs/backlog_skipped"),
-        degraded, maxQueue, delays, LossProbe.totals(st));
+            + "log lines read %.0f, ledger %s%n", FLOOD_SECONDS, maxLag, skipped, sheds, LossProbe.total(st, "docker.logs/backlog_skipped"),
+        degraded, maxQueue, delays, linesRead, LossProbe.totals(st));
 
     assertThat(maxLag).as("the flooding container's lag is in status.json during the flood").isPositive();
     assertThat(sheds).as("the backlog past 3 s was skipped").isPositive();
