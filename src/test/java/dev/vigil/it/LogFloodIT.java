@@ -24,32 +24,18 @@ class LogFloodIT {
   private static final String RULE = "Remote file copy tool launched in container";
   private static final int FLOOD_SECONDS = 60;
 
-  private final List<String> containers = new ArrayList<>();
   private Agent agent;
   private LossProbe probe;
 
   @BeforeAll
   void start() throws Exception {
-    DockerCli.requireEngineAndImages();
-    int port = LossProbe.freePort();
-    agent = Agent.start("monitor", "--status-interval", "1s", "--metrics-listen", "127.0.0.1:" + port,
-        "--max-log-lag", "3s").awaitReady(Duration.ofSeconds(60));
-    probe = LossProbe.of(port, agent.dataDir());
+    probe = LossProbe.start("--max-log-lag", "3s");
+    agent = probe.agent;
   }
 
   @AfterAll
   void stop() throws Exception {
-    try {
-      agent.stop();
-    } finally {
-      containers.forEach(c -> DockerCli.exec("rm", "-f", c));
-    }
-  }
-
-  private String name(String what) {
-    String n = "vigil-loss-it-" + what + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-    containers.add(n);
-    return n;
+    probe.close();
   }
 
   private static long lagOf(JsonNode status, String container, String field) {
@@ -63,8 +49,8 @@ class LogFloodIT {
 
   @Test
   void aLogFlood_showsItsLag_skipsItsBacklogVisibly_andDoesNotDelayAnotherContainersAlert() throws Exception {
-    String flood = name("logflood");
-    String victim = name("victim");
+    String flood = probe.container("logflood");
+    String victim = probe.container("victim");
     DockerCli.ok("run", "-d", "--name", victim, "--network", "none", DockerCli.BUSYBOX, "sleep", "600");
     DockerCli.ok("run", "-d", "--name", flood, "--network", "none", "--log-driver", "json-file",
         "--log-opt", "max-size=50m", "--log-opt", "max-file=2", DockerCli.BUSYBOX, "sh", "-c",

@@ -28,21 +28,43 @@ final class LossProbe {
       "(?m)^vigil_losses_total\\{kind=\"([^\"]+)\",sensor=\"([^\"]+)\"} ([0-9.eE+-]+)$");
 
   final int port;
+  final Agent agent;
   private final Path statusFile;
+  private final java.util.List<String> containers = new java.util.ArrayList<>();
 
-  private LossProbe(int port, Path dataDir) {
+  private LossProbe(int port, Agent agent) {
     this.port = port;
-    this.statusFile = dataDir.resolve("status.json");
+    this.agent = agent;
+    this.statusFile = agent.dataDir().resolve("status.json");
   }
 
-  static int freePort() throws Exception {
+  /** An agent writing its status every second, with metrics on a free port; {@code args} are added. */
+  static LossProbe start(String... args) throws Exception {
+    DockerCli.requireEngineAndImages();
+    int port;
     try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+      port = s.getLocalPort();
     }
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("monitor", "--status-interval", "1s",
+        "--metrics-listen", "127.0.0.1:" + port));
+    cmd.addAll(java.util.List.of(args));
+    return new LossProbe(port, Agent.start(cmd.toArray(String[]::new)).awaitReady(Duration.ofSeconds(60)));
   }
 
-  static LossProbe of(int port, Path dataDir) {
-    return new LossProbe(port, dataDir);
+  /** A unique container name ({@code vigil-loss-it-WHAT-...}), removed by {@link #close}. */
+  String container(String what) {
+    String n = "vigil-loss-it-" + what + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    containers.add(n);
+    return n;
+  }
+
+  /** Stops the agent and removes the containers named here. */
+  void close() throws InterruptedException {
+    try {
+      agent.stop();
+    } finally {
+      containers.forEach(c -> DockerCli.exec("rm", "-f", c));
+    }
   }
 
   /** status.json as it is now (retried while the agent replaces it). */
