@@ -144,6 +144,13 @@ final class MonitorCommand implements Callable<Integer> {
       description = "Container log lines longer than this are cut and counted (default: ${DEFAULT-VALUE}).")
   int maxLogLine;
 
+  @Option(names = "--max-log-lag", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "A container whose log stream is read further behind than this has the backlog skipped: its "
+          + "logs are followed again from now, and the time skipped is counted and alerted (default: "
+          + "${DEFAULT-VALUE}; docs/LOSSES.md).")
+  Duration maxLogLag;
+
   @Option(names = "--queue-capacity", paramLabel = "EVENTS", defaultValue = "65536",
       description = "Bound of the event queue between sensors and engine; events beyond it are dropped and "
           + "counted (default: ${DEFAULT-VALUE}).")
@@ -235,6 +242,7 @@ final class MonitorCommand implements Callable<Integer> {
     positive("--net-interval", netInterval);
     positive("--events-liveness", eventsLiveness);
     positive("--status-interval", statusInterval);
+    positive("--max-log-lag", maxLogLag);
     if (waitForEngine != null && waitForEngine.isNegative()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--wait-for-engine must not be negative");
     }
@@ -268,7 +276,7 @@ final class MonitorCommand implements Callable<Integer> {
     MonitorConfig cfg = new MonitorConfig(docker, hostname != null ? hostname : localHostname(), waitForEngine,
         statsInterval, topInterval, diffInterval, netInterval, eventsLiveness, maxLogLine, queueCapacity,
         Set.copyOf(disabledSensors), statusInterval, ruleOptions, recordEvents, data,
-        metricsListen == null ? null : listenAddress(metricsListen), config);
+        metricsListen == null ? null : listenAddress(metricsListen), config, maxLogLag);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

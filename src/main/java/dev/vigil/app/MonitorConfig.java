@@ -15,6 +15,7 @@ import java.util.Set;
  * @param dataDir where status.json and the delivery spools are written
  * @param config the configuration file merged with the command line, every section bound (sinks, delivery,
  *     aggregation, store, detectors)
+ * @param maxLogLag how far behind a container's log stream may be read before its backlog is skipped
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -33,4 +34,5 @@ record MonitorConfig(
     Path recordEvents,
     Path dataDir,
     java.net.InetSocketAddress metricsListen,
-    ConfigFile config) {}
+    ConfigFile config,
+    Duration maxLogLag) {}

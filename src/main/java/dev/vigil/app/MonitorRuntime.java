@@ -1,6 +1,7 @@
 package dev.vigil.app;
 
 import dev.vigil.common.Backoff;
+import dev.vigil.common.Losses;
 import dev.vigil.common.Metrics;
 import dev.vigil.common.Threads;
 import dev.vigil.detect.Detector;
@@ -78,6 +79,7 @@ final class MonitorRuntime {
   private Pipeline pipeline;
   private DockerEventsSensor events;
   private DockerLogsSensor logs;
+  private Losses losses;
 
   MonitorRuntime(MonitorConfig cfg, PrintWriter err) {
     this.cfg = cfg;
@@ -321,6 +323,7 @@ final class MonitorRuntime {
 
   /** status.json now and every status interval, with a status line in the log. */
   private void status() {
+    losses = new Losses(registry, cfg.statusInterval().toMillis());
     long startedAt = System.currentTimeMillis();
     Runnable report = () -> writeStatus(startedAt);
     report.run();
@@ -342,12 +345,21 @@ final class MonitorRuntime {
         System.currentTimeMillis(), cfg.statusInterval().toMillis(), conn.host(), conn.engineVersion(),
         eventsConnected(), List.copyOf(sensorStates), inventory.all().size(), inventory.running().size(),
         pipeline.handled(), pipeline.dropped(), pipeline.depth(), alertCount(), rules.rules().size(),
-        rules.enabled().size(), outputs.states());
+        rules.enabled().size(), outputs.states(), lossesNow(), logs == null ? List.of() : logs.lags());
     try {
       st.write(cfg.dataDir());
     } catch (IOException | RuntimeException e) {
       LOG.debug("cannot write status to {}: {}", cfg.dataDir(), e.toString());
     }
+  }
+
+  /** The loss ledger's snapshot of this status tick (what a future API serialises as it is), logged if DEGRADED. */
+  private Losses.Snapshot lossesNow() {
+    Losses.Snapshot s = losses.tick(System.currentTimeMillis());
+    if (s.degraded()) {
+      LOG.warn("degraded: {}", String.join("; ", s.reasons()));
+    }
+    return s;
   }
 
   /** Whether the engine's events stream is open. */

@@ -47,7 +47,7 @@ final class SensorCatalog {
       new Entry(DockerEventsSensor.DECLARATION, c -> new DockerEventsSensor(c.conn(), c.inventory(), c.sink(),
           c.metrics(), c.cfg().eventsLiveness(), Duration.ofMinutes(5))),
       new Entry(DockerLogsSensor.DECLARATION, c -> new DockerLogsSensor(c.conn(), c.inventory(), c.sink(),
-          c.clock(), c.cfg().maxLogLineBytes(), c.metrics())),
+          c.clock(), c.cfg().maxLogLineBytes(), c.metrics(), c.cfg().maxLogLag())),
       new Entry(CgroupStatsSensor.DECLARATION, c -> new CgroupStatsSensor(c.inventory(), c.sink(), c.clock(),
           c.cfg().statsInterval(), c.metrics())),
       new Entry(DockerStatsSensor.DECLARATION, c -> new DockerStatsSensor(c.conn(), c.inventory(), c.sink(),

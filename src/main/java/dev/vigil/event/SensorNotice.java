@@ -6,8 +6,9 @@ import java.time.Instant;
  * Something a sensor has to report about itself: lost events (a kernel queue overflowed, the pipeline dropped),
  * unreadable events, a connection attempt counter that moved without a visible socket, or the sensor degraded.
  *
- * @param what a stable word: overflow, unreadable, dropped, connect_attempts, degraded
- * @param count how many (events lost, attempts counted) since the previous notice of that kind
+ * @param what a stable word: overflow, unreadable, dropped, skipped (a container's log backlog, count in
+ *     milliseconds), connect_attempts, degraded
+ * @param count how many (events lost, attempts counted, milliseconds skipped) since the previous notice of that kind
  */
 public record SensorNotice(Instant time, ContainerRef container, String sensor, String what, long count,
     String message) implements Event {

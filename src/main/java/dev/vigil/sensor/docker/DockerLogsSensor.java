@@ -1,5 +1,12 @@
 package dev.vigil.sensor.docker;
 
+import dev.vigil.common.DurationText;
+import dev.vigil.event.SensorNotice;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import dev.vigil.sensor.SensorDeclaration;
 import dev.vigil.event.Capability;
@@ -28,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * {@code maxLineBytes} (cut lines counted in {@code vigil.log.truncated}) and decoded leniently as UTF-8.
  * Containers already running when the agent starts are followed from now on; containers that start later are
  * followed from their start, so their first lines are not missed. Thread-safe.
+ *
+ * <p>Streams are read with the engine's timestamps ({@link StampedLines}), so each container's lag (read time minus
+ * stamp) is known ({@link #lags()}, the gauge {@code vigil.log.lag{container}}). A container whose lag passes
+ * {@code maxLag} is not allowed to queue up behind: its stream is closed and reopened from now, the time skipped is
+ * counted ({@code vigil.log.skipped.ms}, a row of the loss ledger) and a {@link SensorNotice} {@code skipped} names
+ * the container, so the "Sensor lost events" rule alerts on it.
  */
 public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
@@ -38,6 +51,18 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
       Set.of(Capability.LOG));
   private static final Logger LOG = LoggerFactory.getLogger(DockerLogsSensor.class);
 
+  /** The default of {@code --max-log-lag}. */
+  public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(10);
+
+  /**
+   * One followed container's lag, for status.json.
+   *
+   * @param lagMillis how far behind its newest message was read
+   * @param skippedMillis output skipped since the agent started, because the lag passed the bound
+   * @param sheds how many times that happened
+   */
+  public record Lag(String container, long lagMillis, long skippedMillis, long sheds) {}
+
   private final DockerConnection conn;
   private final DockerInventory inventory;
   private final EventSink sink;
@@ -47,11 +72,21 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
   private volatile boolean running;
   private volatile Instant startedAt;
+  private final Duration maxLag;
+  private final Map<String, LogLag> lags = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> lagGauges = new ConcurrentHashMap<>();
   private final java.util.concurrent.ScheduledExecutorService retries =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.daemon("vigil-docker.logs-retry"));
 
   public DockerLogsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       int maxLineBytes, Metrics metrics) {
+    this(conn, inventory, sink, clock, maxLineBytes, metrics, DEFAULT_MAX_LAG);
+  }
+
+  /** @param maxLag how far behind a container's log stream may fall before its backlog is skipped */
+  public DockerLogsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
+      int maxLineBytes, Metrics metrics, Duration maxLag) {
+    this.maxLag = maxLag;
     this.conn = conn;
     this.inventory = inventory;
     this.sink = sink;
@@ -91,7 +126,12 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
     if (before != null) {
       before.close();
     }
-    var cmd = conn.streams().logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
+    lags.computeIfAbsent(id, k -> new LogLag(maxLag.toNanos()));
+    lagGauges.computeIfAbsent(id, k -> Gauge.builder("vigil.log.lag", this, s -> s.lagSeconds(k))
+        .description("How far behind the container's log stream is read (docs/LOSSES.md)").baseUnit("seconds")
+        .tag("container", c.ref().name()).register(metrics.registry()));
+    var cmd = conn.streams().logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
+        .withTimestamps(true);
     if (sinceSecond >= 0) {
       // Started after us (or failed): read from then so no line is lost (since= has 1 s resolution).
       cmd = cmd.withSince(sinceSecond);
@@ -125,6 +165,66 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
     }, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** Each followed container's lag, by container name. */
+  public List<Lag> lags() {
+    List<Lag> out = new ArrayList<>();
+    for (Follow f : follows.values()) {
+      LogLag l = lags.get(f.ref.id());
+      if (l != null) {
+        out.add(new Lag(f.ref.name(), l.lagMillis(), l.skippedMillis(), l.sheds()));
+      }
+    }
+    out.sort(Comparator.comparing(Lag::container));
+    return out;
+  }
+
+  private double lagSeconds(String id) {
+    LogLag l = lags.get(id);
+    return l == null || !follows.containsKey(id) ? 0 : l.lagMillis() / 1000.0;
+  }
+
+  /**
+   * The follow fell more than {@code maxLag} behind: it is closed and the container followed again from now, the
+   * skipped time counted and noticed. Runs on the stream's callback thread; the reopen on the retry thread.
+   */
+  private void shed(Follow f, LogLag lag, long skippedMillis) {
+    f.shed = true;
+    f.close();
+    metrics.counter("vigil.log.skipped.ms", "sensor", NAME).increment(skippedMillis);
+    metrics.counter("vigil.log.sheds", "sensor", NAME).increment();
+    String msg = "logs of " + f.ref.name() + " were read " + DurationText.format(Duration.ofMillis(skippedMillis))
+        + " behind (bound " + DurationText.format(maxLag) + "); " + skippedMillis + " ms of output skipped, "
+        + "following from now (" + lag.sheds() + " times so far)";
+    if (lag.sheds() == 1) {
+      LOG.warn("{}", msg);
+    }
+    sink.offer(new SensorNotice(clock.instant(), f.ref, NAME, "skipped", skippedMillis, msg));
+    retries.execute(() -> {
+      String id = f.ref.id();
+      if (follows.get(id) != f) {
+        return; // reattached meanwhile (a restart)
+      }
+      java.util.Optional<ContainerInfo> c = running ? inventory.find(id).filter(ContainerInfo::running)
+          : java.util.Optional.empty();
+      if (c.isPresent()) {
+        follow(c.get(), -1);
+      } else {
+        forget(id, f);
+      }
+    });
+  }
+
+  /** The container's stream ended for good: its entry, lag and gauge go. */
+  private void forget(String id, Follow f) {
+    if (follows.remove(id, f) && !follows.containsKey(id)) {
+      lags.remove(id);
+      Gauge g = lagGauges.remove(id);
+      if (g != null) {
+        metrics.registry().remove(g);
+      }
+    }
+  }
+
   /** Number of containers whose logs are followed now. */
   public int following() {
     return follows.size();
@@ -133,8 +233,10 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
   /** One container's log stream; callbacks come from one docker-java thread, so the splitters need no lock. */
   private final class Follow extends ResultCallback.Adapter<Frame> {
     final ContainerRef ref;
-    final LineSplitter out = new LineSplitter(maxLineBytes);
-    final LineSplitter err = new LineSplitter(maxLineBytes);
+    final StampedLines out = new StampedLines(maxLineBytes);
+    final StampedLines err = new StampedLines(maxLineBytes);
+    /** Set when the backlog was skipped: frames still in flight are not read. */
+    volatile boolean shed;
 
     Follow(ContainerRef ref) {
       this.ref = ref;
@@ -142,14 +244,24 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
     @Override
     public void onNext(Frame frame) {
+      if (shed) {
+        return;
+      }
       try {
         boolean isErr = frame.getStreamType() == StreamType.STDERR;
-        LineSplitter s = isErr ? err : out;
+        StampedLines s = isErr ? err : out;
         LogLine.Stream which = isErr ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
         long cutBefore = s.truncatedLines();
-        s.feed(frame.getPayload(), line -> emit(which, line));
+        s.feed(frame.getPayload(), frame.getStreamType() != StreamType.RAW, line -> emit(which, line));
         if (s.truncatedLines() > cutBefore) {
           metrics.counter("vigil.log.truncated", "sensor", NAME).increment(s.truncatedLines() - cutBefore);
+        }
+        LogLag lag = lags.get(ref.id());
+        Instant now = clock.instant();
+        long skipped = lag == null ? 0
+            : lag.observe(s.lastStampNanos(), now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        if (skipped > 0) {
+          shed(this, lag, skipped / 1_000_000);
         }
       } catch (RuntimeException e) {
         LOG.debug("log frame of {} dropped: {}", ref.name(), e.toString());
@@ -163,14 +275,20 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
     @Override
     public void onComplete() {
+      if (shed) {
+        return; // closed on purpose; shed() follows the container again
+      }
       out.flush(line -> emit(LogLine.Stream.STDOUT, line));
       err.flush(line -> emit(LogLine.Stream.STDERR, line));
-      follows.remove(ref.id(), this);
+      forget(ref.id(), this);
       super.onComplete();
     }
 
     @Override
     public void onError(Throwable t) {
+      if (shed) {
+        return;
+      }
       out.flush(line -> emit(LogLine.Stream.STDOUT, line));
       err.flush(line -> emit(LogLine.Stream.STDERR, line));
       boolean mine = follows.remove(ref.id(), this);
@@ -200,5 +318,7 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
       f.close();
     }
     follows.clear();
+    lagGauges.values().forEach(metrics.registry()::remove);
+    lagGauges.clear();
   }
 }
