@@ -53,13 +53,19 @@ class PipelineLanesTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
+    PipelineTest.await(condition);
+  }
+
+  /** A handler that holds every event until {@code release}, then keeps it in {@code seen}. */
+  private static Consumer<Event> held(CountDownLatch release, List<Event> seen) {
+    return e -> {
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
       }
-      Thread.sleep(2);
-    }
+      seen.add(e);
+    };
   }
 
   /** A handler that takes {@code slowMillis} for every event of container A, as a costly evaluation would. */
@@ -116,14 +122,7 @@ class PipelineLanesTest {
   void manyContainersAtOnce_eachKeepsItsOrder_andTheyInterleave() throws Exception {
     List<Event> seen = new CopyOnWriteArrayList<>();
     CountDownLatch go = new CountDownLatch(1);
-    pipeline = new Pipeline(40_000, 10_000, e -> {
-      try {
-        go.await();
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      seen.add(e);
-    }, metrics, Clock.systemUTC());
+    pipeline = new Pipeline(40_000, 10_000, held(go, seen), metrics, Clock.systemUTC());
     pipeline.start();
     List<ContainerRef> containers = new ArrayList<>();
     List<Thread> producers = new ArrayList<>();
@@ -164,14 +163,7 @@ class PipelineLanesTest {
   void aFullLane_dropsOnlyItsContainersEvents_andCountsThemAsLaneDrops() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Event> seen = new CopyOnWriteArrayList<>();
-    pipeline = new Pipeline(64, 8, e -> {
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      seen.add(e);
-    }, metrics, Clock.systemUTC());
+    pipeline = new Pipeline(64, 8, held(release, seen), metrics, Clock.systemUTC());
     pipeline.start();
     assertThat(pipeline.offer(event(A, "docker.logs", 0))).isTrue();
     await(() -> pipeline.depth() == 0); // the handler holds event 0
@@ -213,14 +205,7 @@ class PipelineLanesTest {
   void theQueueBound_holdsAcrossLanes_andNamesTheHostWhenItLostMost() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Event> seen = new CopyOnWriteArrayList<>();
-    pipeline = new Pipeline(16, 8, e -> {
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-      seen.add(e);
-    }, metrics, Clock.systemUTC());
+    pipeline = new Pipeline(16, 8, held(release, seen), metrics, Clock.systemUTC());
     pipeline.start();
     pipeline.offer(event(B, "s", 0));
     await(() -> pipeline.depth() == 0);
@@ -250,13 +235,7 @@ class PipelineLanesTest {
     assertThat(Pipeline.laneCapacityFor(16)).isEqualTo(2);
     assertThat(Pipeline.laneCapacityFor(4)).isEqualTo(1);
     CountDownLatch release = new CountDownLatch(1);
-    pipeline = new Pipeline(64, e -> {
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-      }
-    }, metrics);
+    pipeline = new Pipeline(64, held(release, new CopyOnWriteArrayList<>()), metrics);
     pipeline.start();
     pipeline.offer(event(A, "s", 0));
     await(() -> pipeline.depth() == 0);

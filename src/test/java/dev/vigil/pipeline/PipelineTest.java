@@ -44,7 +44,7 @@ class PipelineTest {
     return new FileChange(T, APP, sensor, "/f" + n, FileChange.Kind.ADDED);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
+  static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
