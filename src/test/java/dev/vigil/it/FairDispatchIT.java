@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Each flooding shell's command line ({@code ;}, {@value #SPACES} spaces, {@code /var/log/}) is one the built-in
  * "Shell history or logs cleared" regex spends milliseconds on with a backtracking regex engine, so the flood's
  * events can pile up in the flooding container's lane where the sensor delivers them faster than they are evaluated
- * (on the 2-core test machine it did not: the queue stayed at 0 or 1, see docs/BENCHMARKS.md); with a linear-time
+ * (on the 2-core test machine it did not: the queue held 0 to 7 events, see docs/BENCHMARKS.md); with a linear-time
  * engine they are cheap. Either way the bound must hold. The test prints what it measured; the backlog case itself
  * is {@code PipelineLanesTest}'s.
  */
