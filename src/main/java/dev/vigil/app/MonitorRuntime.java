@@ -285,6 +285,9 @@ final class MonitorRuntime {
     startup.onClose("pipeline (drained)", () -> pipeline.close(Duration.ofSeconds(5)));
     Gauge.builder("vigil.pipeline.queue", pipeline, Pipeline::depth)
         .description("Events waiting in the pipeline's queue").register(registry);
+    Gauge.builder("vigil.pipeline.lanes", pipeline, Pipeline::lanes)
+        .description("Containers (and the host) with events waiting: the lanes the dispatch thread takes turns over")
+        .register(registry);
   }
 
   /** Starts the sensors the plan runs, in catalog order; one that fails to start is reported, the others run. */

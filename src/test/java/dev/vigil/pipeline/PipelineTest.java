@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/** The queue's bound, drop counting, dispatch and close, for one container; lanes: {@link PipelineLanesTest}. */
 @Timeout(30)
 class PipelineTest {
 
@@ -34,11 +35,16 @@ class PipelineTest {
     }
   }
 
+  /** A pipeline whose one lane may fill the whole queue: these tests offer one container's events only. */
+  private static Pipeline whole(int capacity, Consumer<Event> handler, Metrics metrics) {
+    return new Pipeline(capacity, capacity, handler, metrics, java.time.Clock.systemUTC());
+  }
+
   private static Event event(String sensor, int n) {
     return new FileChange(T, APP, sensor, "/f" + n, FileChange.Kind.ADDED);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
+  static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -74,7 +80,7 @@ class PipelineTest {
     int capacity = 4;
     int overflow = 3;
     Gate gate = new Gate();
-    pipeline = new Pipeline(capacity, gate, metrics);
+    pipeline = whole(capacity, gate, metrics);
     pipeline.start();
 
     // One event occupies the handler, so the queue is then empty with room for exactly `capacity`.
@@ -112,7 +118,7 @@ class PipelineTest {
   @Test
   void offer_dropsAreCountedAgainstTheOfferingSensor() throws Exception {
     Gate gate = new Gate();
-    pipeline = new Pipeline(1, gate, metrics);
+    pipeline = whole(1, gate, metrics);
     pipeline.start();
     pipeline.offer(event("a", 0));
     assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -133,7 +139,7 @@ class PipelineTest {
   @Test
   void offer_neverBlocksWhenFull() throws Exception {
     Gate gate = new Gate();
-    pipeline = new Pipeline(2, gate, metrics);
+    pipeline = whole(2, gate, metrics);
     pipeline.start();
     long start = System.nanoTime();
     for (int i = 0; i < 10_000; i++) {
@@ -149,7 +155,7 @@ class PipelineTest {
   void handler_seesEventsInOfferOrderOnOneThread() throws Exception {
     List<String> threads = new CopyOnWriteArrayList<>();
     List<Event> seen = new CopyOnWriteArrayList<>();
-    pipeline = new Pipeline(100, e -> {
+    pipeline = whole(100, e -> {
       threads.add(Thread.currentThread().getName());
       seen.add(e);
     }, metrics);
@@ -166,7 +172,7 @@ class PipelineTest {
   @Test
   void handlerThatThrows_isCountedAndLoopContinues() throws Exception {
     List<Event> ok = new CopyOnWriteArrayList<>();
-    pipeline = new Pipeline(16, e -> {
+    pipeline = whole(16, e -> {
       if (e instanceof FileChange f && (f.path().equals("/f1") || f.path().equals("/f3"))) {
         throw new IllegalStateException("handler bug");
       }
@@ -190,7 +196,7 @@ class PipelineTest {
   void handlerThatThrowsAnError_doesNotKillTheDispatchThread() throws Exception {
     // e.g. a StackOverflowError from a detector on hostile input: the agent must not silently stop dispatching.
     List<Event> ok = new CopyOnWriteArrayList<>();
-    pipeline = new Pipeline(16, e -> {
+    pipeline = whole(16, e -> {
       if (e instanceof FileChange f && f.path().equals("/f0")) {
         throw new StackOverflowError("detector recursion");
       }
@@ -211,7 +217,7 @@ class PipelineTest {
   @Test
   void close_drainsQueuedEvents() throws Exception {
     Gate gate = new Gate();
-    pipeline = new Pipeline(16, gate, metrics);
+    pipeline = whole(16, gate, metrics);
     pipeline.start();
     pipeline.offer(event("s", 0));
     assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -231,7 +237,7 @@ class PipelineTest {
   @Test
   void close_whileHandlerStillBusy_waitsAndDrains() throws Exception {
     Gate gate = new Gate();
-    pipeline = new Pipeline(16, gate, metrics);
+    pipeline = whole(16, gate, metrics);
     pipeline.start();
     pipeline.offer(event("s", 0));
     assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -251,7 +257,7 @@ class PipelineTest {
 
   @Test
   void offer_afterClose_isRejectedAndCounted() throws Exception {
-    pipeline = new Pipeline(16, e -> { }, metrics);
+    pipeline = whole(16, e -> { }, metrics);
     pipeline.start();
     pipeline.close(Duration.ofSeconds(5));
     assertThat(pipeline.offer(event("late", 0))).isFalse();
@@ -261,7 +267,7 @@ class PipelineTest {
 
   @Test
   void close_isIdempotent() {
-    pipeline = new Pipeline(4, e -> { }, metrics);
+    pipeline = whole(4, e -> { }, metrics);
     pipeline.start();
     pipeline.close();
     pipeline.close();
