@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The rules-driven {@link Engine}: evaluates each event against the compiled ruleset and turns every match into a
- * Falco-shaped alert (output rendered from the rule's template, {@code <NA>} for missing fields). With an evaluation
+ * Falco-shaped alert (output rendered from the rule's template, {@code <NA>} for missing fields). Event text is cut
+ * to the sizes of {@link InputLimits} first, so the rules (and the alerts) see bounded values. With an evaluation
  * budget ({@link RulesConfig}), an event whose evaluation passes it has its remaining rules skipped; each such
  * overrun is counted in {@code vigil.rules.budget_overruns{container}} and, at most once a second, raised as a
  * {@link SensorNotice} {@code overrun} of sensor {@code rules}, evaluated by the same rules (the built-in rule "Rule
@@ -37,6 +38,7 @@ public final class RuleEngine implements Engine {
   private final Duration budget;
   private final Metrics metrics;
   private final Clock clock;
+  private final InputLimits limits;
   private long pendingOverruns;
   private long pendingSkipped;
   private ContainerRef lastOverrun;
@@ -60,10 +62,12 @@ public final class RuleEngine implements Engine {
     this.loaded = result.rules().size();
     this.metrics = metrics;
     this.clock = clock;
+    this.limits = new InputLimits(metrics);
   }
 
   @Override
-  public void process(Event event, AlertSink out) {
+  public void process(Event sensed, AlertSink out) {
+    Event event = limits.cut(sensed);
     rules.evaluate(event, (rule, fields) -> out.accept(alert(event, rule, fields)));
     if (rules.skipped() > 0) {
       overrun(event);
