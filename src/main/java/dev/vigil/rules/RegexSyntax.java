@@ -36,6 +36,8 @@ final class RegexSyntax {
       new Construct("the \\X grapheme class", "\\X", "write `.`"),
       new Construct("a Java character class \\p{...}", "\\p{", "use a POSIX class such as `[[:alpha:]]` or a "
           + "Unicode class such as `\\pL`"),
+      new Construct("a repeat count over 1,000", "{", "RE2 allows at most {1000}; write `+`, `*` or a smaller "
+          + "count"),
       new Construct("a flag RE2 does not have", "(?", "RE2 knows the flags i, m, s and U"));
 
   /** The outcome of compiling one pattern: the pattern, or the diagnostic (code and message) that refused it. */

@@ -45,6 +45,7 @@ class Re2RegexTest {
       "(a+)++|a possessive quantifier|`++` at offset 4",
       "a\\Z|the end-of-input anchor \\Z|`\\Z` at offset 1",
       "\\p{Alpha}+|a Java character class|offset 0",
+      "a{1001}|a repeat count over 1,000|`{1001}` at offset 1",
       "(?x)a b|a flag RE2 does not have|`(?x` at offset 0"})
   void unsupportedConstruct_isVR121_namedWithItsOffset_atTheValue(String re, String construct, String where) {
     // In a quoted condition value a backslash is written twice.
