@@ -405,8 +405,8 @@ record ConfigFile(
         : fileTree.isObject() ? ((ObjectNode) fileTree).deepCopy() : null;
     if (tree == null) {
       throw new ConfigException(at(name, parser.valueAt.get("")) + "expected a mapping of sections (data_dir, "
-          + "delivery, aggregation, sinks, store, detectors, rules), not a " + fileTree.getNodeType().name().toLowerCase(
-              Locale.ROOT));
+          + "delivery, aggregation, sinks, store, detectors, rules), not a "
+          + fileTree.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     overrides.applyTo(tree);
     try {
