@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The per-event evaluation budget of {@link RuleSet}: past it, the event's remaining rules are skipped. */
@@ -16,33 +18,13 @@ class EvaluationBudgetTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
   /** Five rules that all match {@code sh}, in this order. */
-  private static final LoadResult FIVE = compile("""
-      - rule: r1
+  private static final LoadResult FIVE = compile(IntStream.rangeClosed(1, 5).mapToObj(i -> """
+      - rule: r%d
         desc: d
         condition: evt.type = execve and proc.name = sh
         output: o
         priority: WARNING
-      - rule: r2
-        desc: d
-        condition: evt.type = execve and proc.name = sh
-        output: o
-        priority: WARNING
-      - rule: r3
-        desc: d
-        condition: evt.type = execve and proc.name = sh
-        output: o
-        priority: WARNING
-      - rule: r4
-        desc: d
-        condition: evt.type = execve and proc.name = sh
-        output: o
-        priority: WARNING
-      - rule: r5
-        desc: d
-        condition: evt.type = execve and proc.name = sh
-        output: o
-        priority: WARNING
-      """);
+      """.formatted(i)).collect(Collectors.joining()));
 
   /** A clock that moves {@code step} nanoseconds every time it is read, as if each rule were that slow. */
   private static LongSupplier slowClock(long step) {
