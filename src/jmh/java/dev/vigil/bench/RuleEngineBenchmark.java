@@ -2,7 +2,9 @@ package dev.vigil.bench;
 
 import dev.vigil.alert.AlertSink;
 import dev.vigil.alert.Priority;
+import dev.vigil.common.Metrics;
 import dev.vigil.engine.RuleEngine;
+import dev.vigil.engine.RulesConfig;
 import dev.vigil.event.ContainerDirectory;
 import dev.vigil.event.Event;
 import dev.vigil.rules.LoadResult;
@@ -10,6 +12,7 @@ import dev.vigil.rules.RuleCompiler;
 import dev.vigil.rules.RuleSet;
 import dev.vigil.rules.RulesLoader;
 import dev.vigil.event.Capability;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code ruleSetMix}: {@link RuleSet#evaluate} over the realistic mix of {@link EventMix#realistic}; matches
  *       (about 0.5% of events) build their output-field maps and go to a blackhole.
  *   <li>{@code ruleEngineMix}: the same mix through {@link RuleEngine#process}, which also renders each match into
- *       an {@link dev.vigil.alert.Alert}.
+ *       an {@link dev.vigil.alert.Alert}; {@code ruleEngineMixBudgeted} with the default evaluation budget.
  *   <li>{@code ruleSetLogLines}: the worst case, every event a benign log line of 80-300 characters, each one
  *       lower-cased and searched for seven scanner phrases.
  * </ul>
@@ -56,6 +59,7 @@ public class RuleEngineBenchmark {
 
   private RuleSet rules;
   private RuleEngine engine;
+  private RuleEngine budgeted;
   private Event[] mix;
   private Event[] logLines;
   private int nextMix;
@@ -72,6 +76,8 @@ public class RuleEngineBenchmark {
     ContainerDirectory directory = containers.directory();
     rules = new RuleSet(loaded, directory);
     engine = new RuleEngine(loaded, directory);
+    budgeted = new RuleEngine(loaded, directory, RulesConfig.defaults(), Metrics.inMemory(), Clock.systemUTC(),
+        System::nanoTime);
     EventMix.Mix m = EventMix.realistic(containers, EVENTS, SEED);
     EventMix.Mix logs = EventMix.logLines(containers, EVENTS, SEED + 1);
     check(new RuleSet(loaded, directory), m);
@@ -124,6 +130,14 @@ public class RuleEngineBenchmark {
     Event e = mix[nextMix];
     nextMix = (nextMix + 1) & MASK;
     engine.process(e, sink);
+  }
+
+  /** {@code ruleEngineMix} as {@code vigil monitor} runs it: with the evaluation budget (a clock read per rule). */
+  @Benchmark
+  public void ruleEngineMixBudgeted() {
+    Event e = mix[nextMix];
+    nextMix = (nextMix + 1) & MASK;
+    budgeted.process(e, sink);
   }
 
   @Benchmark

@@ -21,6 +21,7 @@ import dev.vigil.common.ConfigBinding;
 import dev.vigil.common.DurationText;
 import dev.vigil.common.SizeText;
 import dev.vigil.common.TextLimits;
+import dev.vigil.engine.RulesConfig;
 import dev.vigil.sink.delivery.DeliveryOptions;
 import dev.vigil.sink.delivery.FsyncPolicy;
 import dev.vigil.sink.opensearch.OpenSearchConfig;
@@ -63,7 +64,8 @@ record ConfigFile(
     Aggregation aggregation,
     Sinks sinks,
     StoreConfig store,
-    DetectorSettings detectors) {
+    DetectorSettings detectors,
+    RulesConfig rules) {
 
   /** The largest configuration file read. */
   static final long MAX_FILE_BYTES = 4L << 20;
@@ -215,7 +217,7 @@ record ConfigFile(
   }
 
   static ConfigFile empty() {
-    return new ConfigFile(null, null, null, null, null, null);
+    return new ConfigFile(null, null, null, null, null, null, null);
   }
 
   // ------------------------------------------------------------------------------------------- resolved values
@@ -271,6 +273,11 @@ record ConfigFile(
     return detectors != null ? detectors : DetectorSettings.defaults();
   }
 
+  /** The {@code rules:} section (the evaluation budget), its defaults when the file has none. */
+  RulesConfig rulesSettings() {
+    return rules != null ? rules : RulesConfig.defaults();
+  }
+
   Sinks sinksOrEmpty() {
     return sinks != null ? sinks : new Sinks(null, null, null, null, null);
   }
@@ -309,7 +316,7 @@ record ConfigFile(
       hooks.add(new Webhook("cli" + i++, url, Map.of(), null, null, null, null, null, null, null, null));
     }
     return new ConfigFile(cliDataDir != null ? cliDataDir : dataDir, delivery, aggregation,
-        new Sinks(stdout, file, slack, hooks, s.opensearch()), store, detectors);
+        new Sinks(stdout, file, slack, hooks, s.opensearch()), store, detectors, rules);
   }
 
   // ------------------------------------------------------------------------------------------- loading
@@ -398,8 +405,8 @@ record ConfigFile(
         : fileTree.isObject() ? ((ObjectNode) fileTree).deepCopy() : null;
     if (tree == null) {
       throw new ConfigException(at(name, parser.valueAt.get("")) + "expected a mapping of sections (data_dir, "
-          + "delivery, aggregation, sinks, store, detectors), not a " + fileTree.getNodeType().name().toLowerCase(
-              Locale.ROOT));
+          + "delivery, aggregation, sinks, store, detectors, rules), not a "
+          + fileTree.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     overrides.applyTo(tree);
     try {

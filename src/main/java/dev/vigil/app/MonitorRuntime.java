@@ -274,8 +274,8 @@ final class MonitorRuntime {
     } catch (IOException | RuntimeException e) {
       throw new Startup.Failure(ExitCodes.ERROR, e.getMessage(), e);
     }
-    engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory),
-        new DetectorEngine(detectors)));
+    engine = new CompositeEngine(List.of(new RuleEngine(rules, inventory, cfg.config().rulesSettings(), metrics, clock,
+        System::nanoTime), new DetectorEngine(detectors)));
   }
 
   private void pipeline() {

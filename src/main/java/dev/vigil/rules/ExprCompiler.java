@@ -6,7 +6,9 @@ import static dev.vigil.rules.lang.DiagnosticCode.VR114;
 import static dev.vigil.rules.lang.DiagnosticCode.VR116;
 import static dev.vigil.rules.lang.DiagnosticCode.VR117;
 import static dev.vigil.rules.lang.DiagnosticCode.VR119;
+import static dev.vigil.rules.lang.DiagnosticCode.VR121;
 
+import com.google.re2j.Pattern;
 import dev.vigil.event.Capability;
 import dev.vigil.rules.field.FieldDef;
 import dev.vigil.rules.field.FieldTable;
@@ -22,8 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles condition ASTs (positions already in file coordinates) to {@link Cond} predicates against the field
@@ -203,7 +203,7 @@ final class ExprCompiler {
           s.error(VR113, pos, "operator '" + op + "' needs a string field; " + f.display() + " is " + t);
           return Cond.TRUE;
         }
-        return Matchers.check(f, stringOp(op, single(value, op, pos, s), pos, s), false);
+        return Matchers.check(f, stringOp(op, single(value, op, pos, s), value.pos(), s), false);
       case "in":
       case "intersects":
         return Matchers.check(f, membership(t, items(value, s), pos, s), false);
@@ -212,7 +212,7 @@ final class ExprCompiler {
         List<Pattern> globs = new ArrayList<>();
         for (String item : items(value, s)) {
           if (Matchers.isGlob(item)) {
-            globs.add(Matchers.glob(item, false));
+            globs.add(glob(item, false, value.pos(), s));
           } else {
             prefixes.add(item);
           }
@@ -256,17 +256,27 @@ final class ExprCompiler {
       case "endswith":
         return Matchers.endsWith(v);
       case "glob":
-        return Matchers.matches(Matchers.glob(v, false));
+        return Matchers.matches(glob(v, false, pos, s));
       case "iglob":
-        return Matchers.matches(Matchers.glob(v, true));
+        return Matchers.matches(glob(v, true, pos, s));
       default:
-        try {
-          return Matchers.regex(Pattern.compile(v));
-        } catch (PatternSyntaxException e) {
-          s.error(VR119, pos, "invalid regular expression '" + v + "': " + e.getDescription());
+        RegexSyntax.Result r = RegexSyntax.regex(v);
+        if (r.pattern() == null) {
+          s.error(r.unsupported() ? VR121 : VR119, pos, r.message());
           return o -> false;
         }
+        return Matchers.regex(r.pattern());
     }
+  }
+
+  /** A glob as an RE2 pattern; one RE2 refuses is reported (VR119) and matches nothing. */
+  private static Pattern glob(String glob, boolean ignoreCase, Pos pos, Scope s) {
+    RegexSyntax.Result r = RegexSyntax.glob(glob, Matchers.glob(glob), ignoreCase);
+    if (r.pattern() == null) {
+      s.error(VR119, pos, r.message());
+      return Pattern.compile("[^\\x00-\\x{10FFFF}]");
+    }
+    return r.pattern();
   }
 
   private Matchers.Scalar membership(FieldType t, List<String> items, Pos pos, Scope s) {

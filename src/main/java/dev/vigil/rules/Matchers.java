@@ -1,10 +1,10 @@
 package dev.vigil.rules;
 
+import com.google.re2j.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The operators of the condition language as predicates over one extracted value, with Falco's semantics: a
@@ -255,8 +255,8 @@ final class Matchers {
     };
   }
 
-  /** fnmatch-style glob ({@code *}, {@code ?}, {@code [...]}) as an anchored pattern. */
-  static Pattern glob(String glob, boolean ignoreCase) {
+  /** fnmatch-style glob ({@code *}, {@code ?}, {@code [...]}) as an anchored RE2 pattern (compiled by the caller). */
+  static String glob(String glob) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
       char c = glob.charAt(i);
@@ -284,7 +284,7 @@ final class Matchers {
           re.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return Pattern.compile(re.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+    return re.toString();
   }
 
   static boolean isGlob(String s) {

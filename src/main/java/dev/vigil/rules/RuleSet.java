@@ -9,11 +9,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The enabled rules of a load, indexed by {@code evt.type}: an event is tested only against the rules whose
- * condition allows its type, in definition order. Not thread-safe (it owns the evaluation context): one instance
- * per dispatch thread.
+ * condition allows its type, in definition order. With an evaluation budget, the time spent on one event is read
+ * from the given clock before each rule after the first; once it passed the budget, the event's remaining rules are
+ * skipped ({@link #skipped()}), so no event can hold the dispatch thread for long however slow its values are to
+ * match. Not thread-safe (it owns the evaluation context): one instance per dispatch thread.
  */
 public final class RuleSet {
 
@@ -28,8 +31,24 @@ public final class RuleSet {
   private final Map<String, CompiledRule[]> byType = new HashMap<>();
   private final EvalContext ctx;
   private final int size;
+  private final long budgetNanos;
+  private final LongSupplier nanoClock;
+  private int skipped;
+  private long lastNanos;
 
+  /** Without an evaluation budget: every rule of the event's type is evaluated. */
   public RuleSet(LoadResult loaded, ContainerDirectory directory) {
+    this(loaded, directory, 0, System::nanoTime);
+  }
+
+  /**
+   * @param budgetNanos the most time one event's evaluation may take before its remaining rules are skipped; 0 for
+   *     no budget
+   * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime}; a test's clock in tests)
+   */
+  public RuleSet(LoadResult loaded, ContainerDirectory directory, long budgetNanos, LongSupplier nanoClock) {
+    this.budgetNanos = budgetNanos;
+    this.nanoClock = nanoClock;
     Map<String, List<CompiledRule>> index = new HashMap<>();
     int n = 0;
     for (CompiledRule r : loaded.enabled()) {
@@ -55,19 +74,38 @@ public final class RuleSet {
 
   /** Tests the event against the rules of its type; calls {@code listener} for each match. Returns matches. */
   public int evaluate(Event e, MatchListener listener) {
+    skipped = 0;
+    lastNanos = 0;
     CompiledRule[] rules = byType.get(FieldTable.eventType(e));
     if (rules == null) {
       return 0;
     }
     ctx.reset(e);
+    long start = budgetNanos > 0 ? nanoClock.getAsLong() : 0;
     int matches = 0;
-    for (CompiledRule r : rules) {
+    for (int i = 0; i < rules.length; i++) {
+      if (i > 0 && budgetNanos > 0 && nanoClock.getAsLong() - start > budgetNanos) {
+        skipped = rules.length - i;
+        break;
+      }
+      CompiledRule r = rules[i];
       if (r.condition().test(ctx)) {
         matches++;
         listener.matched(r, outputFields(r));
       }
     }
+    lastNanos = budgetNanos > 0 ? nanoClock.getAsLong() - start : 0;
     return matches;
+  }
+
+  /** Rules of the last evaluated event skipped because its evaluation passed the budget; 0 when none were. */
+  public int skipped() {
+    return skipped;
+  }
+
+  /** How long the last event's evaluation took, by the budget's clock (0 without a budget). */
+  public long lastNanos() {
+    return lastNanos;
   }
 
   /** The container fields every alert carries, then the fields the rule's output names (null when missing). */

@@ -46,6 +46,21 @@ class RulesCommandsTest {
   }
 
   @Test
+  void validate_regexConstructRe2Lacks_isVR121AtTheValue_andExits1(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("re2.yaml");
+    Files.writeString(f, """
+        - rule: lookahead
+          desc: d
+          condition: spawned_process and proc.cmdline regex 'curl(?!.*--silent).*'
+          output: o
+          priority: WARNING
+        """);
+    assertThat(run("rules", "validate", f.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains(f + ":3:53: error VR121: rule 'lookahead': regular expression "
+        + "'curl(?!.*--silent).*' uses a negative lookahead (`(?!` at offset 4), which RE2 does not support");
+  }
+
+  @Test
   void validate_goodFile_exits0_andUsesBuiltInMacros(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("ok.yaml");
     Files.writeString(f, """

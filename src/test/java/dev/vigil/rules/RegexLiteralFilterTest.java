@@ -2,8 +2,8 @@ package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.re2j.Pattern;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The literal pre-filter in front of {@code regex} must never change a match's outcome. */

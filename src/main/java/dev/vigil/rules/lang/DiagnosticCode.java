@@ -179,13 +179,24 @@ public enum DiagnosticCode {
       error: it prints `<NA>`, as Falco prints a field it cannot extract."""),
 
   VR119(Severity.ERROR, "Invalid regular expression", """
-      The value after `regex` is not a valid regular expression (Java's `java.util.regex` syntax); the message gives \
-      the reason. Escape regex metacharacters meant literally. `regex` must match the whole value (as RE2's FullMatch \
-      does), so write `.*` around a pattern that may occur anywhere in it."""),
+      The value after `regex` is not a valid regular expression in RE2's syntax (the linear-time engine Vigil runs, \
+      as Falco does; docs/RULES.md, *Regular expressions*), or a `glob`/`pmatch` pattern has a bracket set RE2 \
+      refuses (such as `[z-a]`); the message gives the reason. Escape regex metacharacters meant literally. `regex` \
+      must match the whole value (as RE2's FullMatch does), so write `.*` around a pattern that may occur anywhere \
+      in it."""),
 
   VR120(Severity.ERROR, "Unknown priority", """
       A rule's `priority` is not one of Emergency, Alert, Critical, Error, Warning, Notice, Informational or Debug (in \
       any letter case; `Info` and `Warn` are accepted too). Use one of these."""),
+
+  VR121(Severity.ERROR, "Regular expression construct RE2 does not support", """
+      The value after `regex` uses a construct of backtracking engines (Java, PCRE) that RE2 lacks: a backreference \
+      (`\\1`, `\\k<name>`), a lookahead or lookbehind (`(?=`, `(?!`, `(?<=`, `(?<!`), an atomic group (`(?>`), a \
+      possessive quantifier (`*+`, `++`, `?+`, `{n}+`), `\\Z`, `\\G`, `\\R`, `\\h`, `\\X`, a Java class such \
+      as `\\p{Alpha}` or a flag other than `i`, `m`, `s`, `U`. Vigil matches with RE2 so that no value can make a \
+      match take more than time linear in its length; these constructs are what makes backtracking engines \
+      exponential. The message names the construct, its offset in the pattern and what to write instead (often a \
+      second `regex` under `not`, or `$` for `\\Z`); docs/RULES.md lists the differences."""),
 
   VW001(Severity.WARNING, "Unknown top-level item", """
       A list entry is a mapping with none of the keys `list`, `macro`, `rule`, `required_engine_version` and \
