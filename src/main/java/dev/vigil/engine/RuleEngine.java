@@ -11,9 +11,14 @@ import java.util.List;
 
 /**
  * The rules-driven {@link Engine}: evaluates each event against the compiled ruleset and turns every match into a
- * Falco-shaped alert (output rendered from the rule's template, {@code <NA>} for missing fields). Single-threaded.
+ * Falco-shaped alert (output rendered from the rule's template, {@code <NA>} for missing fields). An event found at
+ * the agent's start ({@link Event#foundAtStart()}) gives alerts with {@code evt.found_at_start: true} in their
+ * output fields and {@value #FOUND_AT_START_SUFFIX} after their text. Single-threaded.
  */
 public final class RuleEngine implements Engine {
+
+  /** Appended to the output text of an alert on an event found at start. */
+  public static final String FOUND_AT_START_SUFFIX = " (found at start)";
 
   private final RuleSet rules;
   private final int loaded;
@@ -29,8 +34,13 @@ public final class RuleEngine implements Engine {
   }
 
   private Alert alert(Event e, CompiledRule r, java.util.Map<String, Object> fields) {
-    return new Alert(e.time(), r.name(), r.priority(), r.output().render(fields), e.kind().source(), r.tags(),
-        fields);
+    String output = r.output().render(fields);
+    if (e.foundAtStart()) {
+      // Marked in every sink: found running at the agent's start (or replayed from while it was down), not seen live.
+      fields.put("evt.found_at_start", true);
+      output += FOUND_AT_START_SUFFIX;
+    }
+    return new Alert(e.time(), r.name(), r.priority(), output, e.kind().source(), r.tags(), fields);
   }
 
   @Override
