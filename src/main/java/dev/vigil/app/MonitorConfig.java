@@ -15,6 +15,8 @@ import java.util.Set;
  * @param dataDir where status.json and the delivery spools are written
  * @param config the configuration file merged with the command line, every section bound (sinks, delivery,
  *     aggregation, store, detectors)
+ * @param eventsMaxGap the longest time without the agent whose Docker events are replayed at its start; zero: the
+ *     events position is neither saved nor replayed
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -33,4 +35,5 @@ record MonitorConfig(
     Path recordEvents,
     Path dataDir,
     java.net.InetSocketAddress metricsListen,
-    ConfigFile config) {}
+    ConfigFile config,
+    Duration eventsMaxGap) {}
