@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -97,8 +96,8 @@ public final class DockerEventsSensor implements Sensor {
   private final Duration maxGap;
   /** Events before this engine time were replayed from the saved position: found at start. 0: none. */
   private volatile long replayUntilNano;
-  /** Container id and start time of each container assessed at start, so a replayed start is not assessed again. */
-  private final Set<String> assessedAtStart = ConcurrentHashMap.newKeySet();
+  /** The container runs assessed at start, so a replayed start of the same run is not assessed again. */
+  private final StartAssessments assessedAtStart = new StartAssessments();
   /** The position last saved; worker thread (and close, after the worker stopped). */
   private long savedTimeNano;
   private long savedAtNanos;
@@ -174,17 +173,13 @@ public final class DockerEventsSensor implements Sensor {
     Instant now = Instant.now();
     int n = 0;
     for (ContainerInfo c : inventory.running()) {
-      if (assessedAtStart.add(startKey(c))) {
+      if (assessedAtStart.assessAtStart(c)) {
         sink.offer(new ContainerLifecycle(now, c.ref(), NAME, "start", "", Map.of("name", c.ref().name(), "image",
             c.ref().image()), true));
         n++;
       }
     }
     LOG.info("assessed {} running containers as found at start", n);
-  }
-
-  static String startKey(ContainerInfo c) {
-    return c.ref().id() + "|" + c.startedAt();
   }
 
   /** Saves the position if it moved: at most once a second unless {@code now}. Never throws. */
@@ -413,16 +408,13 @@ public final class DockerEventsSensor implements Sensor {
           .map(p -> replayed ? p.asFoundAtStart() : p).ifPresent(sink::offer);
     } else if ("destroy".equals(verb)) {
       inventory.removed(actorId);
-      assessedAtStart.removeIf(k -> k.startsWith(actorId + "|"));
+      assessedAtStart.removed(actorId);
     }
   }
 
   private boolean alreadyAssessed(String id) {
-    if (assessedAtStart.isEmpty()) {
-      return false;
-    }
     Optional<ContainerInfo> c = inventory.find(id);
-    if (c.isPresent() && assessedAtStart.contains(startKey(c.get()))) {
+    if (c.isPresent() && assessedAtStart.alreadyAssessed(c.get())) {
       metrics.counter("vigil.events.start_deduplicated", "sensor", NAME).increment();
       return true;
     }
