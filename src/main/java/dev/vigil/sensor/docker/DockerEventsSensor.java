@@ -66,8 +66,10 @@ public final class DockerEventsSensor implements Sensor {
   private static final int DEDUP_KEYS = 4096;
   /** How often the engine is probed while it does not answer. */
   static final Duration PROBE_WHILE_DOWN = Duration.ofMillis(200);
-  /** How often, at most, the worker saves the events position. */
+  /** How often, at most, the worker saves the events position when it moved. */
   static final long SAVE_EVERY_NANOS = 1_000_000_000L;
+  /** How often it is saved when no event came, so the time the agent was running is known on an idle host. */
+  static final long ALIVE_EVERY_NANOS = 10_000_000_000L;
   private static final Set<String> REFRESH_ON = Set.of("create", "start", "restart", "die", "stop", "kill", "pause",
       "unpause", "rename", "update", "oom");
 
@@ -101,6 +103,8 @@ public final class DockerEventsSensor implements Sensor {
   /** The position last saved; worker thread (and close, after the worker stopped). */
   private long savedTimeNano;
   private long savedAtNanos;
+  /** The engine's clock minus this host's, measured at start. */
+  private volatile long engineClockOffsetNanos;
 
   public DockerEventsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Metrics metrics,
       Duration liveness, Duration maxSilence) {
@@ -136,6 +140,7 @@ public final class DockerEventsSensor implements Sensor {
   @Override
   public void start() {
     long now = engineTimeNanos();
+    engineClockOffsetNanos = now - wallNanos();
     lastTimeNano = position == null ? now : resumePoint(now);
     try {
       inventory.syncAll();
@@ -182,21 +187,30 @@ public final class DockerEventsSensor implements Sensor {
     LOG.info("assessed {} running containers as found at start", n);
   }
 
-  /** Saves the position if it moved: at most once a second unless {@code now}. Never throws. */
+  /**
+   * Saves the position: at once when {@code now}, else at most once a second when it moved and every ten seconds
+   * when it did not. Never throws.
+   */
   private void savePosition(boolean now) {
     long t = lastTimeNano;
     long at = System.nanoTime();
-    if (position == null || (t == savedTimeNano && !now) || (!now && at - savedAtNanos < SAVE_EVERY_NANOS)) {
+    if (position == null
+        || (!now && at - savedAtNanos < (t != savedTimeNano ? SAVE_EVERY_NANOS : ALIVE_EVERY_NANOS))) {
       return;
     }
     try {
-      position.write(t, false);
+      position.write(t, wallNanos() + engineClockOffsetNanos, false);
       savedTimeNano = t;
       savedAtNanos = at;
     } catch (IOException | RuntimeException e) {
       metrics.counter("vigil.events.position_errors", "sensor", NAME).increment();
       LOG.debug("cannot save the events position to {}: {}", position.file(), e.toString());
     }
+  }
+
+  private static long wallNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private long engineTimeNanos() {
@@ -567,7 +581,7 @@ public final class DockerEventsSensor implements Sensor {
     }
     if (position != null) {
       try {
-        position.write(lastTimeNano, true);
+        position.write(lastTimeNano, wallNanos() + engineClockOffsetNanos, true);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot save the events position to {}: {}", position.file(), e.toString());
       }

@@ -17,8 +17,10 @@ import java.time.Instant;
 
 /**
  * The Docker events position kept in the data directory ({@value #FILE}): the engine time, in nanoseconds, of the
- * last event the events sensor handled, and whether the agent that wrote it stopped cleanly. A restarted agent
- * resumes the stream from there with {@code since=} ({@link #resume}). The file is a small JSON object, mode 0600,
+ * last event the events sensor handled, the engine time at which the agent was last known running (on an idle host
+ * the last event can be hours older), and whether the agent that wrote it stopped cleanly. A restarted agent resumes
+ * the stream from the last event with {@code since=} ({@link #resume}); the gap it could not watch is measured from
+ * the later of the two times. The file is a small JSON object, mode 0600,
  * replaced atomically (a temporary file renamed over it), so a crash leaves the previous or the new position, never
  * half of one. Thread-safe: {@link #write} is synchronized; reading is done once, at start.
  */
@@ -31,8 +33,19 @@ public final class EventsPosition {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES = 4096;
 
-  /** What a previous run saved. */
-  public record Saved(long timeNano, boolean clean) {}
+  /**
+   * What a previous run saved.
+   *
+   * @param timeNano engine time of the last event handled
+   * @param aliveNano engine time at which the agent last saved the position (it was running then)
+   */
+  public record Saved(long timeNano, long aliveNano, boolean clean) {
+
+    /** Until when the agent watched: the later of the two times. */
+    long watchedUntilNano() {
+      return Math.max(timeNano, aliveNano);
+    }
+  }
 
   /**
    * Where to follow the stream from and what could not be covered.
@@ -80,14 +93,16 @@ public final class EventsPosition {
     if (n == null || !n.path("time_nano").canConvertToLong() || n.path("time_nano").asLong() <= 0) {
       throw new IOException(file + " holds no time_nano");
     }
-    return new Saved(n.path("time_nano").asLong(), n.path("clean").asBoolean(false));
+    long time = n.path("time_nano").asLong();
+    return new Saved(time, n.path("alive_nano").asLong(time), n.path("clean").asBoolean(false));
   }
 
   /** Replaces the file with this position (0600, atomically). */
-  synchronized void write(long timeNano, boolean clean) throws IOException {
+  synchronized void write(long timeNano, long aliveNano, boolean clean) throws IOException {
     ObjectNode n = JSON.createObjectNode();
     n.put("time_nano", timeNano);
     n.put("time", Instant.ofEpochSecond(0, timeNano).toString());
+    n.put("alive_nano", aliveNano);
     n.put("clean", clean);
     Path tmp = file.resolveSibling(FILE + ".tmp");
     Files.createDirectories(file.getParent());
@@ -129,7 +144,7 @@ public final class EventsPosition {
               + " starting from now")
           : new Resume(nowNano, false, null, null, "first start with this data directory: following events from now");
     }
-    long gapNanos = nowNano - saved.timeNano();
+    long gapNanos = nowNano - saved.watchedUntilNano();
     if (gapNanos <= 0) {
       return new Resume(nowNano, false, null, null, "saved Docker events position is not in the past; following "
           + "events from now");
@@ -137,13 +152,14 @@ public final class EventsPosition {
     Duration gap = Duration.ofNanos(gapNanos);
     String since = Instant.ofEpochSecond(0, saved.timeNano()).toString();
     if (gap.compareTo(maxGap) > 0) {
-      return new Resume(nowNano, false, gap, "gap", "the agent was down for " + text(gap) + " (since " + since
+      return new Resume(nowNano, false, gap, "gap", "the agent was down for " + text(gap) + " (since "
+          + Instant.ofEpochSecond(0, saved.watchedUntilNano())
           + "), longer than the maximum gap of " + text(maxGap) + "; events of that time are not replayed, starting"
           + " from now");
     }
     // +1 ns: since= includes its own instant, and the event at the saved position was handled already
-    return new Resume(saved.timeNano() + 1, true, null, null, "resuming Docker events from " + since + " ("
-        + text(gap) + " ago" + (saved.clean() ? "" : ", after an unclean stop") + ")");
+    return new Resume(saved.timeNano() + 1, true, null, null, "resuming Docker events from " + since + " (the"
+        + " agent was down for " + text(gap) + (saved.clean() ? "" : ", after an unclean stop") + ")");
   }
 
   /** Reads the file and decides; never throws. */

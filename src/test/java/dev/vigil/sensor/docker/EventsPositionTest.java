@@ -23,10 +23,10 @@ class EventsPositionTest {
   @Test
   void written_thenRead_keepsTimeAndCleanFlag_modeIs0600_noTemporaryFileLeft() throws IOException {
     EventsPosition p = new EventsPosition(dir);
-    p.write(NOW, false);
-    assertThat(p.read()).isEqualTo(new EventsPosition.Saved(NOW, false));
-    p.write(NOW + 5, true);
-    assertThat(p.read()).isEqualTo(new EventsPosition.Saved(NOW + 5, true));
+    p.write(NOW, NOW + 7, false);
+    assertThat(p.read()).isEqualTo(new EventsPosition.Saved(NOW, NOW + 7, false));
+    p.write(NOW + 5, NOW + 9, true);
+    assertThat(p.read()).isEqualTo(new EventsPosition.Saved(NOW + 5, NOW + 9, true));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(EventsPosition.FILE))))
         .isEqualTo("rw-------");
     try (var files = Files.list(dir)) {
@@ -37,7 +37,7 @@ class EventsPositionTest {
   @Test
   void writtenIntoMissingDataDir_createsIt() throws IOException {
     EventsPosition p = new EventsPosition(dir.resolve("data"));
-    p.write(NOW, true);
+    p.write(NOW, NOW, true);
     assertThat(p.read().timeNano()).isEqualTo(NOW);
   }
 
@@ -47,6 +47,9 @@ class EventsPositionTest {
     assertThat(p.read()).isNull();
     Files.writeString(dir.resolve(EventsPosition.FILE), "{\"time_nano\": \"yesterday\"");
     assertThatThrownBy(p::read).isInstanceOf(IOException.class);
+    Files.writeString(dir.resolve(EventsPosition.FILE), "{\"time_nano\": 5}");
+    assertThat(p.read()).as("a file without alive_nano: alive when its last event came")
+        .isEqualTo(new EventsPosition.Saved(5, 5, false));
     Files.writeString(dir.resolve(EventsPosition.FILE), "{\"clean\": true}");
     assertThatThrownBy(p::read).isInstanceOf(IOException.class).hasMessageContaining("time_nano");
   }
@@ -54,19 +57,32 @@ class EventsPositionTest {
   @Test
   void positionWithinMaxGap_resumesJustAfterIt_andReplays() {
     long saved = NOW - Duration.ofMinutes(10).toNanos();
-    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(saved, false), null, true, NOW, HOUR);
+    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(saved, saved, false), null, true, NOW,
+        HOUR);
     assertThat(r.sinceNano()).isEqualTo(saved + 1);
     assertThat(r.replaying()).isTrue();
     assertThat(r.blind()).isFalse();
-    assertThat(r.message()).contains("10m00s ago", "unclean stop");
+    assertThat(r.message()).contains("down for 10m00s", "unclean stop");
+  }
+
+  @Test
+  void idleHost_lastEventOld_butAgentAliveRecently_isNoGap_andReplaysFromTheLastEvent() {
+    long lastEvent = NOW - Duration.ofHours(5).toNanos();
+    long alive = NOW - Duration.ofSeconds(20).toNanos();
+    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(lastEvent, alive, true), null, true,
+        NOW, HOUR);
+    assertThat(r.blind()).isFalse();
+    assertThat(r.sinceNano()).isEqualTo(lastEvent + 1);
+    assertThat(r.message()).contains("down for 20.0s");
   }
 
   @Test
   void positionExactlyMaxGapOld_isStillReplayed_oneNanosecondMore_isAGap() {
     long saved = NOW - HOUR.toNanos();
-    assertThat(EventsPosition.decide(new EventsPosition.Saved(saved, true), null, true, NOW, HOUR).replaying())
-        .isTrue();
-    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(saved - 1, true), null, true, NOW, HOUR);
+    assertThat(EventsPosition.decide(new EventsPosition.Saved(saved, saved, true), null, true, NOW, HOUR)
+        .replaying()).isTrue();
+    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(saved - 1, saved - 1, true), null, true,
+        NOW, HOUR);
     assertThat(r.replaying()).isFalse();
     assertThat(r.sinceNano()).isEqualTo(NOW);
     assertThat(r.notice()).isEqualTo("gap");
@@ -94,7 +110,8 @@ class EventsPositionTest {
 
   @Test
   void positionInTheFuture_startsFromNow_withoutNotice() {
-    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(NOW + 5, true), null, true, NOW, HOUR);
+    EventsPosition.Resume r = EventsPosition.decide(new EventsPosition.Saved(NOW + 5, NOW + 5, true), null, true,
+        NOW, HOUR);
     assertThat(r.sinceNano()).isEqualTo(NOW);
     assertThat(r.blind()).isFalse();
   }
@@ -105,7 +122,7 @@ class EventsPositionTest {
     assertThat(p.resume(NOW, HOUR).blind()).isFalse(); // fresh
     Files.writeString(dir.resolve("status.json"), "{}");
     assertThat(p.resume(NOW, HOUR).notice()).isEqualTo("position_lost");
-    p.write(NOW - 1000, true);
+    p.write(NOW - 1000, NOW - 500, true);
     assertThat(p.resume(NOW, HOUR).sinceNano()).isEqualTo(NOW - 999);
     Files.writeString(dir.resolve(EventsPosition.FILE), "not json at all");
     assertThat(p.resume(NOW, HOUR).notice()).isEqualTo("position_lost");
