@@ -100,6 +100,8 @@ public final class DockerEventsSensor implements Sensor {
   private volatile long replayUntilNano;
   /** The container runs assessed at start, so a replayed start of the same run is not assessed again. */
   private final StartAssessments assessedAtStart = new StartAssessments();
+  /** Whether the running containers were assessed at start (not yet when the engine did not answer then). */
+  private volatile boolean startAssessed;
   /** The position last saved; worker thread (and close, after the worker stopped). */
   private long savedTimeNano;
   private long savedAtNanos;
@@ -175,6 +177,7 @@ public final class DockerEventsSensor implements Sensor {
    * it as if it had just started.
    */
   private void assessRunning() {
+    startAssessed = true;
     Instant now = Instant.now();
     int n = 0;
     for (ContainerInfo c : inventory.running()) {
@@ -252,6 +255,9 @@ public final class DockerEventsSensor implements Sensor {
           if (resync) {
             LOG.info("Docker engine answers; re-listing containers and resuming events");
             inventory.syncAll();
+            if (!startAssessed) {
+              assessRunning(); // the engine did not answer at start
+            }
           }
           resyncNeeded = true;
           backoff.reset();
