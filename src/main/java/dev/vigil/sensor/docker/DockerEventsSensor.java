@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * answers, before the inventory is re-listed, so events are followed again well within a second of the engine's
  * return.
  *
- * <p>With an {@link EventsPosition} the position (the time of the last event handled) is saved at most once a
- * second by the worker and at {@link #close}, and a restarted agent resumes from it, up to a maximum gap; events
+ * <p>With an {@link EventsPosition} the position (the time of the last event handled, and the time the agent was
+ * last running) is saved by the worker at most once a second when it moved, every ten seconds when it did not, and
+ * at {@link #close}; a restarted agent resumes from it, up to a maximum gap; events
  * replayed from before the start are marked {@link dev.vigil.event.Event#foundAtStart() found at start}. A gap it
  * cannot cover is a {@link SensorNotice}. At start every running container is reported as a {@code start} event
  * found at start, so configuration rules assess it as if it had just started; a replayed {@code start} event of
