@@ -93,7 +93,7 @@ class BlindWindowIT {
       // a container started now is live, not found at start
       String live = name("live");
       DockerCli.runShell(live, "sleep 600", "--cap-add", "SYS_PTRACE");
-      JsonNode fresh = second.awaitAlert(Agent.rule(DANGEROUS_CAPS, live), WAIT);
+      JsonNode fresh = second.awaitAlert(Agent.rule(DANGEROUS_CAPS, live), WAIT.multipliedBy(2));
       assertThat(fresh.path("output_fields").has("evt.found_at_start")).isFalse();
       second.kill();
     }

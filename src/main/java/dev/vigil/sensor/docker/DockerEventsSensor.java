@@ -416,7 +416,9 @@ public final class DockerEventsSensor implements Sensor {
       sink.offer(new EngineEvent(time, ref, NAME, type, verb, actorId == null ? "" : actorId, attrs));
       return;
     }
-    if (REFRESH_ON.contains(verb)) {
+    if (REFRESH_ON.contains(verb) && !replayed) {
+      // (not for a replayed event: the inventory was listed at start, after it; its container is current or gone,
+      // and one inspect per replayed event delayed live events by tens of seconds on a host with much churn)
       refreshQuietly(actorId);
     }
     if ("start".equals(verb) && alreadyAssessed(actorId)) {
