@@ -29,13 +29,20 @@ class BlindWindowIT {
   private static final String MINER = "Crypto miner launched in container";
 
   @BeforeAll
-  static void requireEngine() {
+  static void requireEngine() throws java.io.IOException {
     DockerCli.requireEngineAndImages();
     removeMine();
   }
 
+  private static Path data;
+
   @AfterAll
-  static void removeMine() {
+  static void removeMine() throws java.io.IOException {
+    if (data != null) {
+      try (var paths = Files.walk(data)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
     String ids = DockerCli.exec("ps", "-aq", "--filter", "name=" + PREFIX).out();
     if (!ids.isBlank()) {
       List<String> a = new java.util.ArrayList<>(List.of("rm", "-f"));
@@ -59,7 +66,7 @@ class BlindWindowIT {
 
   @Test
   void killedAgent_restarted_alertsOnWhatStartedInTheGap_markedFoundAtStart_once() throws Exception {
-    Path data = Files.createTempDirectory("h3-bw-data");
+    data = Files.createTempDirectory("h3-bw-data");
     String running = name("running");
     String ptrace = name("ptrace");
     String etc = name("etc");

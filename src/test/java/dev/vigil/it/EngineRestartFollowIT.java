@@ -40,11 +40,17 @@ class EngineRestartFollowIT {
   }
 
   @AfterAll
-  static void stopEngine() throws InterruptedException {
+  static void stopEngine() throws InterruptedException, IOException {
     if (dockerd != null && dockerd.isAlive()) {
       dockerd.destroy();
       if (!dockerd.waitFor(30, TimeUnit.SECONDS)) {
         dockerd.destroyForcibly();
+        dockerd.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (dockerd != null && !dockerd.isAlive() && Files.isDirectory(ROOT)) {
+      try (var paths = Files.walk(ROOT)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
