@@ -140,6 +140,13 @@ final class MonitorCommand implements Callable<Integer> {
           + "5 ms of CPU).")
   Duration eventsLiveness;
 
+  @Option(names = "--events-max-gap", paramLabel = "DURATION", defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "At start, Docker events are replayed from the position the previous run saved in the data "
+          + "directory if it stopped at most this long ago; after a longer gap the agent starts from now and alerts "
+          + "(default: ${DEFAULT-VALUE}; 0s: no position is saved or replayed).")
+  Duration eventsMaxGap;
+
   @Option(names = "--max-log-line", paramLabel = "BYTES", defaultValue = "16384",
       description = "Container log lines longer than this are cut and counted (default: ${DEFAULT-VALUE}).")
   int maxLogLine;
@@ -243,6 +250,9 @@ final class MonitorCommand implements Callable<Integer> {
     positive("--events-liveness", eventsLiveness);
     positive("--status-interval", statusInterval);
     positive("--max-log-lag", maxLogLag);
+    if (eventsMaxGap.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--events-max-gap must not be negative");
+    }
     if (waitForEngine != null && waitForEngine.isNegative()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--wait-for-engine must not be negative");
     }
@@ -276,7 +286,7 @@ final class MonitorCommand implements Callable<Integer> {
     MonitorConfig cfg = new MonitorConfig(docker, hostname != null ? hostname : localHostname(), waitForEngine,
         statsInterval, topInterval, diffInterval, netInterval, eventsLiveness, maxLogLine, queueCapacity,
         Set.copyOf(disabledSensors), statusInterval, ruleOptions, recordEvents, data,
-        metricsListen == null ? null : listenAddress(metricsListen), config, maxLogLag);
+        metricsListen == null ? null : listenAddress(metricsListen), config, maxLogLag, eventsMaxGap);
     return new MonitorRuntime(cfg, spec.commandLine().getErr()).run();
   }
 

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param config the configuration file merged with the command line, every section bound (sinks, delivery,
  *     aggregation, store, detectors)
  * @param maxLogLag how far behind a container's log stream may be read before its backlog is skipped
+ * @param eventsMaxGap the longest time without the agent whose Docker events are replayed at its start; zero: the
+ *     events position is neither saved nor replayed
  */
 record MonitorConfig(
     DockerSettings docker,
@@ -35,4 +37,4 @@ record MonitorConfig(
     Path dataDir,
     java.net.InetSocketAddress metricsListen,
     ConfigFile config,
-    Duration maxLogLag) {}
+    Duration maxLogLag, Duration eventsMaxGap) {}

@@ -13,6 +13,7 @@ import dev.vigil.sensor.docker.DockerInventory;
 import dev.vigil.sensor.docker.DockerLogsSensor;
 import dev.vigil.sensor.docker.DockerStatsSensor;
 import dev.vigil.sensor.docker.DockerTopSensor;
+import dev.vigil.sensor.docker.EventsPosition;
 import dev.vigil.sensor.fanotify.FanotifyFileSensor;
 import dev.vigil.sensor.net.NetworkSensor;
 import dev.vigil.sensor.proc.NetlinkProcessSensor;
@@ -45,7 +46,8 @@ final class SensorCatalog {
 
   static final List<Entry> ENTRIES = List.of(
       new Entry(DockerEventsSensor.DECLARATION, c -> new DockerEventsSensor(c.conn(), c.inventory(), c.sink(),
-          c.metrics(), c.cfg().eventsLiveness(), Duration.ofMinutes(5))),
+          c.metrics(), c.cfg().eventsLiveness(), Duration.ofMinutes(5), c.cfg().eventsMaxGap().isZero() ? null
+          : new EventsPosition(c.cfg().dataDir()), c.cfg().eventsMaxGap())),
       new Entry(DockerLogsSensor.DECLARATION, c -> new DockerLogsSensor(c.conn(), c.inventory(), c.sink(),
           c.clock(), c.cfg().maxLogLineBytes(), c.metrics(), c.cfg().maxLogLag())),
       new Entry(CgroupStatsSensor.DECLARATION, c -> new CgroupStatsSensor(c.inventory(), c.sink(), c.clock(),

@@ -24,7 +24,9 @@ import java.util.function.LongSupplier;
  * budget ({@link RulesConfig}), an event whose evaluation passes it has its remaining rules skipped; each such
  * overrun is counted in {@code vigil.rules.budget_overruns{container}} and, at most once a second, raised as a
  * {@link SensorNotice} {@code overrun} of sensor {@code rules}, evaluated by the same rules (the built-in rule "Rule
- * evaluation over budget" alerts on it), as the pipeline raises its drops. Single-threaded.
+ * evaluation over budget" alerts on it), as the pipeline raises its drops. An event found at the agent's start
+ * ({@link Event#foundAtStart()}) gives alerts with {@code evt.found_at_start: true} in their output fields and
+ * {@value #FOUND_AT_START_SUFFIX} after their text. Single-threaded.
  */
 public final class RuleEngine implements Engine {
 
@@ -32,6 +34,9 @@ public final class RuleEngine implements Engine {
   public static final String SENSOR = "rules";
   static final String OVERRUNS = "vigil.rules.budget_overruns";
   private static final long NOTICE_INTERVAL_MS = 1000;
+
+  /** Appended to the output text of an alert on an event found at start. */
+  public static final String FOUND_AT_START_SUFFIX = " (found at start)";
 
   private final RuleSet rules;
   private final int loaded;
@@ -98,8 +103,13 @@ public final class RuleEngine implements Engine {
   }
 
   private Alert alert(Event e, CompiledRule r, java.util.Map<String, Object> fields) {
-    return new Alert(e.time(), r.name(), r.priority(), r.output().render(fields), e.kind().source(), r.tags(),
-        fields);
+    String output = r.output().render(fields);
+    if (e.foundAtStart()) {
+      // Marked in every sink: found running at the agent's start (or replayed from while it was down), not seen live.
+      fields.put("evt.found_at_start", true);
+      output += FOUND_AT_START_SUFFIX;
+    }
+    return new Alert(e.time(), r.name(), r.priority(), output, e.kind().source(), r.tags(), fields);
   }
 
   /** Events whose evaluation passed the budget, all containers (the metric has them per container). */

@@ -7,10 +7,18 @@ import java.util.Map;
  * A container's life-cycle event from the Docker events stream: create, start, die, kill, oom, exec_create,
  * exec_start, attach, rename, destroy, health_status, ... {@code action} is Docker's action with any
  * {@code ": detail"} suffix removed; {@code detail} holds that suffix (the command of an exec, the health status).
+ * {@code foundAtStart} marks a container the agent found running at its start and assesses as if it had just
+ * started, and an event replayed after a restart from while the agent was down (see {@link Event#foundAtStart()}).
  */
 public record ContainerLifecycle(
     Instant time, ContainerRef container, String sensor, String action, String detail,
-    Map<String, String> attributes) implements Event {
+    Map<String, String> attributes, boolean foundAtStart) implements Event {
+
+  /** An event seen as it happened. */
+  public ContainerLifecycle(Instant time, ContainerRef container, String sensor, String action, String detail,
+      Map<String, String> attributes) {
+    this(time, container, sensor, action, detail, attributes, false);
+  }
 
   public ContainerLifecycle {
     attributes = Map.copyOf(attributes);
@@ -24,6 +32,6 @@ public record ContainerLifecycle(
 
   @Override
   public ContainerLifecycle withContainer(ContainerRef ref) {
-    return new ContainerLifecycle(time, ref, sensor, action, detail, attributes);
+    return new ContainerLifecycle(time, ref, sensor, action, detail, attributes, foundAtStart);
   }
 }

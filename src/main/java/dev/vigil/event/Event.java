@@ -20,6 +20,15 @@ public sealed interface Event
   /** The event's kind, which the engine uses to index rules and detectors. */
   EventKind kind();
 
+  /**
+   * True when the agent learnt of this only at its start, not as it happened: a container found running (assessed
+   * as if it had just started), a process found running, or an engine event from while the agent was down replayed
+   * from the saved events position. Rules and alerts show it as {@code evt.found_at_start}.
+   */
+  default boolean foundAtStart() {
+    return false;
+  }
+
   /** The same event carrying a resolved container reference. */
   Event withContainer(ContainerRef ref);
 }

@@ -15,11 +15,13 @@ import java.util.List;
  * @param execId the Docker exec id for {@link ExecOrigin#DOCKER_EXEC}, else empty
  * @param ancestors the known ancestors inside the container, parent first (may be empty or partial)
  * @param details what only the kernel sensors know (executable's layer, standard streams, cwd); null when unknown
+ * @param foundAtStart true when the agent found the process already running at its start (or learnt of its exec
+ *     only from events replayed after a restart) rather than seeing it start; see {@link Event#foundAtStart()}
  */
 public record ProcessExec(
     Instant time, ContainerRef container, String sensor, long pid, long ppid, String name, String exePath,
     List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId,
-    List<Ancestor> ancestors, Details details) implements Event {
+    List<Ancestor> ancestors, Details details, boolean foundAtStart) implements Event {
 
   /**
    * Facts read from /proc at exec time by the process sensor.
@@ -31,6 +33,14 @@ public record ProcessExec(
    * @param cwd working directory, empty when unknown
    */
   public record Details(Boolean exeUpperLayer, String stdinType, String stdoutType, String stdinRemote, String cwd) {}
+
+  /** A process seen as it started. */
+  public ProcessExec(Instant time, ContainerRef container, String sensor, long pid, long ppid, String name,
+      String exePath, List<String> args, long uid, String user, String tty, ExecOrigin origin, String execId,
+      List<Ancestor> ancestors, Details details) {
+    this(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId, ancestors, details,
+        false);
+  }
 
   /** A process without kernel-sensor details. */
   public ProcessExec(Instant time, ContainerRef container, String sensor, long pid, long ppid, String name,
@@ -65,14 +75,20 @@ public record ProcessExec(
   @Override
   public ProcessExec withContainer(ContainerRef ref) {
     return new ProcessExec(time, ref, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId,
-        ancestors, details);
+        ancestors, details, foundAtStart);
+  }
+
+  /** The same process, marked as found at the agent's start. */
+  public ProcessExec asFoundAtStart() {
+    return new ProcessExec(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, execId,
+        ancestors, details, true);
   }
 
   /** The command line as Falco's {@code proc.cmdline}: name followed by the arguments after argv[0]. */
   /** The same process, started by the given {@code docker exec}. */
   public ProcessExec withExecId(String id) {
     return new ProcessExec(time, container, sensor, pid, ppid, name, exePath, args, uid, user, tty, origin, id,
-        ancestors, details);
+        ancestors, details, foundAtStart);
   }
 
   public String cmdline() {

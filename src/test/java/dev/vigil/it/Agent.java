@@ -210,6 +210,13 @@ final class Agent implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL, as a crash or the OOM killer ends it: no shutdown hook runs; returns the exit code (137). */
+  int kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    return process.exitValue();
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {

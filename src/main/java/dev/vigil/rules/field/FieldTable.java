@@ -227,6 +227,9 @@ public final class FieldTable {
     b.add("evt.is_open_exec", BOOL, FILE_OPEN, "True when a file was opened for execution",
         (e, c, a) -> e instanceof FileOpen o ? o.mode() == FileOpen.Mode.EXEC : null);
     b.add("vigil.sensor", STRING, CORE, "Name of the sensor that produced the event", (e, c, a) -> e.sensor());
+    b.add("evt.found_at_start", BOOL, CORE, "True when the agent learnt of the event only at its start: a container"
+        + " or process found running (assessed as if it had just started), or an engine event replayed from while"
+        + " the agent was down", (e, c, a) -> e.foundAtStart());
 
     b.add("proc.name", STRING, PROCESS, "Process name (the kernel's comm, up to 15 characters)",
         (e, c, a) -> process(e) != null ? process(e).name() : e instanceof FileOpen o ? emptyToNull(o.procName())

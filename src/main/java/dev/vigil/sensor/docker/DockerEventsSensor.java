@@ -15,8 +15,10 @@ import dev.vigil.event.EngineEvent;
 import dev.vigil.event.EventSink;
 import dev.vigil.event.ExecOrigin;
 import dev.vigil.event.ProcessExec;
+import dev.vigil.event.SensorNotice;
 import dev.vigil.sensor.Sensor;
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +42,18 @@ import org.slf4j.LoggerFactory;
  * the stream, pings the engine every {@code liveness} interval and reopens the stream after an error, an end of
  * stream, a failed ping or a long silence, with back-off and {@code since=<time of the last event seen>} so no
  * event is lost across a disconnect or a daemon restart. Events replayed by {@code since} are recognised and
- * skipped. After every reconnect the whole inventory is re-listed. Thread-safe.
+ * skipped. After every reconnect the whole inventory is re-listed. While the engine does not answer, it is probed
+ * every {@link #PROBE_WHILE_DOWN} (not with a growing back-off), and the stream is reopened as soon as a probe
+ * answers, before the inventory is re-listed, so events are followed again well within a second of the engine's
+ * return.
+ *
+ * <p>With an {@link EventsPosition} the position (the time of the last event handled, and the time the agent was
+ * last running) is saved by the worker at most once a second when it moved, every ten seconds when it did not, and
+ * at {@link #close}; a restarted agent resumes from it, up to a maximum gap; events
+ * replayed from before the start are marked {@link dev.vigil.event.Event#foundAtStart() found at start}. A gap it
+ * cannot cover is a {@link SensorNotice}. At start every running container is reported as a {@code start} event
+ * found at start, so configuration rules assess it as if it had just started; a replayed {@code start} event of
+ * the same run of a container (same id and start time) is then skipped. Thread-safe.
  */
 public final class DockerEventsSensor implements Sensor {
 
@@ -52,6 +65,12 @@ public final class DockerEventsSensor implements Sensor {
   private static final Logger LOG = LoggerFactory.getLogger(DockerEventsSensor.class);
   private static final int RAW_QUEUE = 8192;
   private static final int DEDUP_KEYS = 4096;
+  /** How often the engine is probed while it does not answer. */
+  static final Duration PROBE_WHILE_DOWN = Duration.ofMillis(200);
+  /** How often, at most, the worker saves the events position when it moved. */
+  static final long SAVE_EVERY_NANOS = 1_000_000_000L;
+  /** How often it is saved when no event came, so the time the agent was running is known on an idle host. */
+  static final long ALIVE_EVERY_NANOS = 10_000_000_000L;
   private static final Set<String> REFRESH_ON = Set.of("create", "start", "restart", "die", "stop", "kill", "pause",
       "unpause", "rename", "update", "oom");
 
@@ -76,9 +95,33 @@ public final class DockerEventsSensor implements Sensor {
   private volatile Callback current;
   private Thread worker;
   private Thread supervisor;
+  private final EventsPosition position;
+  private final Duration maxGap;
+  /** Events before this engine time were replayed from the saved position: found at start. 0: none. */
+  private volatile long replayUntilNano;
+  /** The container runs assessed at start, so a replayed start of the same run is not assessed again. */
+  private final StartAssessments assessedAtStart = new StartAssessments();
+  /** Whether the running containers were assessed at start (not yet when the engine did not answer then). */
+  private volatile boolean startAssessed;
+  /** The position last saved; worker thread (and close, after the worker stopped). */
+  private long savedTimeNano;
+  private long savedAtNanos;
+  /** The engine's clock minus this host's, measured at start. */
+  private volatile long engineClockOffsetNanos;
 
   public DockerEventsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Metrics metrics,
       Duration liveness, Duration maxSilence) {
+    this(conn, inventory, sink, metrics, liveness, maxSilence, null, Duration.ZERO);
+  }
+
+  /**
+   * @param position where the events position is saved and resumed from; null: always from now, nothing saved
+   * @param maxGap the longest time without the agent that is replayed from the saved position
+   */
+  public DockerEventsSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Metrics metrics,
+      Duration liveness, Duration maxSilence, EventsPosition position, Duration maxGap) {
+    this.position = position;
+    this.maxGap = maxGap;
     this.conn = conn;
     this.api = new DockerApi(conn);
     this.inventory = inventory;
@@ -99,16 +142,79 @@ public final class DockerEventsSensor implements Sensor {
    */
   @Override
   public void start() {
-    lastTimeNano = engineTimeNanos();
+    long now = engineTimeNanos();
+    engineClockOffsetNanos = now - wallNanos();
+    lastTimeNano = position == null ? now : resumePoint(now);
     try {
       inventory.syncAll();
+      assessRunning();
     } catch (RuntimeException e) {
       LOG.warn("cannot list containers yet ({}); will retry when the engine answers", e.getMessage());
       resyncNeeded = true;
     }
+    savePosition(true);
     running.set(true);
     worker = Threads.start("vigil-docker-events-worker", this::workLoop);
     supervisor = Threads.start("vigil-docker-events", this::superviseLoop);
+  }
+
+  /** Where to follow events from: the saved position, or now with a notice for the gap that cannot be covered. */
+  private long resumePoint(long nowNano) {
+    EventsPosition.Resume r = position.resume(nowNano, maxGap);
+    if (r.blind()) {
+      LOG.warn("{}", r.message());
+      sink.offer(new SensorNotice(Instant.ofEpochSecond(0, nowNano), ContainerRef.HOST, NAME, r.notice(),
+          r.gap().toSeconds(), r.message()));
+      metrics.counter("vigil.events.blind_starts", "sensor", NAME).increment();
+    } else {
+      LOG.info("{}", r.message());
+    }
+    replayUntilNano = r.replaying() ? nowNano : 0;
+    return r.sinceNano();
+  }
+
+  /**
+   * Every container running now, reported as a {@code start} event found at start, so configuration rules assess
+   * it as if it had just started.
+   */
+  private void assessRunning() {
+    startAssessed = true;
+    Instant now = Instant.now();
+    int n = 0;
+    for (ContainerInfo c : inventory.running()) {
+      if (assessedAtStart.assessAtStart(c)) {
+        sink.offer(new ContainerLifecycle(now, c.ref(), NAME, "start", "", Map.of("name", c.ref().name(), "image",
+            c.ref().image()), true));
+        n++;
+      }
+    }
+    LOG.info("assessed {} running containers as found at start", n);
+  }
+
+  /**
+   * Saves the position: at once when {@code now}, else at most once a second when it moved and every ten seconds
+   * when it did not. Never throws.
+   */
+  private void savePosition(boolean now) {
+    long t = lastTimeNano;
+    long at = System.nanoTime();
+    if (position == null
+        || (!now && at - savedAtNanos < (t != savedTimeNano ? SAVE_EVERY_NANOS : ALIVE_EVERY_NANOS))) {
+      return;
+    }
+    try {
+      position.write(t, wallNanos() + engineClockOffsetNanos, false);
+      savedTimeNano = t;
+      savedAtNanos = at;
+    } catch (IOException | RuntimeException e) {
+      metrics.counter("vigil.events.position_errors", "sensor", NAME).increment();
+      LOG.debug("cannot save the events position to {}: {}", position.file(), e.toString());
+    }
+  }
+
+  private static long wallNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private long engineTimeNanos() {
@@ -133,21 +239,27 @@ public final class DockerEventsSensor implements Sensor {
   }
 
   private void superviseLoop() {
-    Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
+    // Only for errors while the engine answers; while it does not, it is probed at a fixed short interval, because
+    // a back-off grown during a long outage delayed following events again by up to its cap (once 8.1 s).
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     while (running.get()) {
       try {
         if (!streamOpen) {
           if (!conn.ping()) {
             resyncNeeded = true;
-            sleep(backoff.next());
+            sleep(PROBE_WHILE_DOWN);
             continue;
           }
-          if (resyncNeeded) {
+          boolean resync = resyncNeeded;
+          // the stream first (since= loses nothing), then the re-listing, which can take long on a busy engine
+          openStream();
+          if (resync) {
             LOG.info("Docker engine answers; re-listing containers and resuming events");
             inventory.syncAll();
-            resyncNeeded = false;
+            if (!startAssessed) {
+              assessRunning(); // the engine did not answer at start
+            }
           }
-          openStream();
           resyncNeeded = true;
           backoff.reset();
         }
@@ -264,6 +376,7 @@ public final class DockerEventsSensor implements Sensor {
         Thread.currentThread().interrupt();
         return;
       }
+      savePosition(false);
       if (e == null) {
         continue;
       }
@@ -285,6 +398,7 @@ public final class DockerEventsSensor implements Sensor {
     if (tn > lastTimeNano) {
       lastTimeNano = tn;
     }
+    boolean replayed = tn < replayUntilNano;
     Instant time = Instant.ofEpochSecond(0, tn);
     Map<String, String> attrs = e.getActor() != null && e.getActor().getAttributes() != null
         ? e.getActor().getAttributes() : Map.of();
@@ -302,16 +416,32 @@ public final class DockerEventsSensor implements Sensor {
       sink.offer(new EngineEvent(time, ref, NAME, type, verb, actorId == null ? "" : actorId, attrs));
       return;
     }
-    if (REFRESH_ON.contains(verb)) {
+    if (REFRESH_ON.contains(verb) && !replayed) {
+      // (not for a replayed event: the inventory was listed at start, after it; its container is current or gone,
+      // and one inspect per replayed event delayed live events by tens of seconds on a host with much churn)
       refreshQuietly(actorId);
     }
+    if ("start".equals(verb) && alreadyAssessed(actorId)) {
+      return; // this run of the container was assessed at start; the replay of its start adds nothing
+    }
     ContainerRef ref = refFor(actorId, attrs);
-    sink.offer(new ContainerLifecycle(time, ref, NAME, verb, detail, attrs));
+    sink.offer(new ContainerLifecycle(time, ref, NAME, verb, detail, attrs, replayed));
     if ("exec_start".equals(verb)) {
-      execEvent(time, ref, attrs.getOrDefault("execID", ""), detail).ifPresent(sink::offer);
+      execEvent(time, ref, attrs.getOrDefault("execID", ""), detail)
+          .map(p -> replayed ? p.asFoundAtStart() : p).ifPresent(sink::offer);
     } else if ("destroy".equals(verb)) {
       inventory.removed(actorId);
+      assessedAtStart.removed(actorId);
     }
+  }
+
+  private boolean alreadyAssessed(String id) {
+    Optional<ContainerInfo> c = inventory.find(id);
+    if (c.isPresent() && assessedAtStart.alreadyAssessed(c.get())) {
+      metrics.counter("vigil.events.start_deduplicated", "sensor", NAME).increment();
+      return true;
+    }
+    return false;
   }
 
   private void refreshQuietly(String id) {
@@ -456,6 +586,13 @@ public final class DockerEventsSensor implements Sensor {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+    }
+    if (position != null) {
+      try {
+        position.write(lastTimeNano, wallNanos() + engineClockOffsetNanos, true);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot save the events position to {}: {}", position.file(), e.toString());
       }
     }
   }

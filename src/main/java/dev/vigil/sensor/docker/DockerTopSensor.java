@@ -21,7 +21,8 @@ import java.util.Map;
  * seen before. It stands in for the netlink process connector on hosts where that cannot run: it sees a process
  * only if it is alive at a poll, so short-lived processes are missed and detection lags by up to one interval.
  * A process whose parent is outside the container's tree was started by {@code docker exec} (or by the engine's
- * HEALTHCHECK, recognised by its command). The first poll of a container reports everything already running.
+ * HEALTHCHECK, recognised by its command). The first poll of a container reports everything already running; for a
+ * container that was running before the sensor started, those processes are marked found at start.
  */
 public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen> {
 
@@ -38,11 +39,15 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
   /** Processes seen in a container: pid to command line, so pid reuse with a new command is noticed. */
   static final class Seen {
     final Map<Long, String> byPid = new HashMap<>();
+    /** False until the container's first listing. */
+    boolean listed;
   }
 
   private final DockerConnection conn;
   private final EventSink sink;
   private final Clock clock;
+  /** Containers started before this were running before the sensor: their first listing is found at start. */
+  private final java.time.Instant createdAt;
 
   public DockerTopSensor(DockerConnection conn, DockerInventory inventory, EventSink sink, Clock clock,
       Duration interval, Metrics metrics) {
@@ -50,6 +55,7 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
     this.conn = conn;
     this.sink = sink;
     this.clock = clock;
+    this.createdAt = clock.instant();
   }
 
   @Override
@@ -65,8 +71,10 @@ public final class DockerTopSensor extends ContainerPoller<DockerTopSensor.Seen>
   @Override
   void poll(ContainerInfo c, Seen seen) {
     TopContainerResponse top = conn.requests().topContainerCmd(c.ref().id()).withPsArgs(PS_ARGS).exec();
+    boolean atStart = !seen.listed && c.startedAt() != null && c.startedAt().isBefore(createdAt);
+    seen.listed = true;
     for (ProcessExec p : diff(c, top.getTitles(), top.getProcesses(), seen, clock)) {
-      sink.offer(p);
+      sink.offer(atStart ? p.asFoundAtStart() : p);
     }
   }
 

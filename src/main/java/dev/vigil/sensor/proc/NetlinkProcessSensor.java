@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the sink, which never blocks; a second subscriber ({@link ExecCapturer}) only races it to read each exec's /proc
  * entry, because short-lived processes are gone within a millisecond. Both run at real-time priority with a CPU
  * brake ({@link ReaderPriority}). Host processes are tracked but not reported. Losses are counted and reported as
- * {@link SensorNotice}s. {@link #start()} throws {@link ConnectorUnavailableException} when the connector cannot be
+ * {@link SensorNotice}s. Once subscribed, it reads the processes already running in containers from /proc and
+ * reports each as an exec {@link ProcessExec#foundAtStart() found at start}. {@link #start()} throws {@link ConnectorUnavailableException} when the connector cannot be
  * used, so the agent can fall back to polling. Thread-safe: start and close may be called from any thread.
  */
 public final class NetlinkProcessSensor implements Sensor {
@@ -67,6 +68,7 @@ public final class NetlinkProcessSensor implements Sensor {
   private final Counter emittedCount;
   private final Counter changeCount;
   private final Counter errorCount;
+  private final Counter foundAtStart;
   /** Writable layer per container id, from the inventory or the process's mountinfo. Reader thread only. */
   private final Map<String, String> upperDirs = new LinkedHashMap<>(64, 0.75f, true) {
     private static final long serialVersionUID = 1L;
@@ -130,6 +132,7 @@ public final class NetlinkProcessSensor implements Sensor {
     this.emittedCount = metrics.counter("vigil.proc.emitted", "sensor", NAME);
     this.changeCount = metrics.counter("vigil.proc.id_changes", "sensor", NAME);
     this.errorCount = metrics.counter("vigil.proc.errors", "sensor", NAME);
+    this.foundAtStart = metrics.counter("vigil.proc.found_at_start", "sensor", NAME);
   }
 
   @Override
@@ -204,6 +207,7 @@ public final class NetlinkProcessSensor implements Sensor {
 
   private void readLoop(NetlinkProcConnector conn) {
     try {
+      scanRunning(); // subscribed first: whatever starts during the scan waits in the socket buffer
       priority.start();
       while (running) {
         boolean got = conn.receive(collector);
@@ -350,6 +354,38 @@ public final class NetlinkProcessSensor implements Sensor {
     ProcessExec event = describe(tree, origins, n, c, e.timestampNs());
     emittedCount.increment();
     sink.offer(event);
+  }
+
+  /**
+   * Every process already running in a running container, read once from /proc at start and reported as an exec
+   * found at start, so a miner or shell started while the agent was down is still caught. Reader thread only (it
+   * fills the tree). Never throws.
+   */
+  private void scanRunning() {
+    long started = System.nanoTime();
+    int found = 0;
+    java.util.Set<String> containers = new java.util.HashSet<>();
+    for (long pid : reader.proc().pids()) {
+      try {
+        ProcessTree.Node n = tree.getOrLoad(pid);
+        if (n == null || n.containerId == null || n.isHost() || n.args.isEmpty()
+            || !inventory.find(n.containerId).map(ContainerInfo::running).orElse(false)
+            || OriginResolver.isRuntimeBootstrap(n)) {
+          continue; // host process, kernel thread, gone, or not a running container's
+        }
+        ExecReader.Capture c = reader.capture(pid);
+        n.args = capArgs(n.args);
+        sink.offer(describe(tree, origins, n, c, System.nanoTime()).asFoundAtStart());
+        containers.add(n.containerId);
+        found++;
+      } catch (RuntimeException e) {
+        errorCount.increment();
+        LOG.debug("cannot read running process {}: {}", pid, e.toString());
+      }
+    }
+    foundAtStart.increment(found);
+    LOG.info("found {} processes running in {} containers at start ({} ms)", found, containers.size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /** The event for a container process whose node is up to date: the rest of /proc, origin and ancestors. */

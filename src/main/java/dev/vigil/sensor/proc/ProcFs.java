@@ -47,6 +47,22 @@ public final class ProcFs {
     return new ProcFs(Path.of("/proc"));
   }
 
+  /** The ids of the processes (not threads) that exist now, in ascending order; empty when unreadable. */
+  public long[] pids() {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> dir = java.nio.file.Files.newDirectoryStream(Path.of(rootPrefix))) {
+      for (Path p : dir) {
+        String n = p.getFileName().toString();
+        if (!n.isEmpty() && n.length() < 19 && n.chars().allMatch(Character::isDigit)) {
+          out.add(Long.parseLong(n));
+        }
+      }
+    } catch (java.io.IOException | java.nio.file.DirectoryIteratorException e) {
+      return new long[0];
+    }
+    return out.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
   /** argv; empty for kernel threads, zombies and processes already gone. */
   public List<String> cmdline(long pid) {
     return read(pid, "cmdline").map(ProcFs::parseCmdline).orElse(List.of());
