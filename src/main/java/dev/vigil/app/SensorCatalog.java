@@ -49,7 +49,8 @@ final class SensorCatalog {
           c.metrics(), c.cfg().eventsLiveness(), Duration.ofMinutes(5), c.cfg().eventsMaxGap().isZero() ? null
           : new EventsPosition(c.cfg().dataDir()), c.cfg().eventsMaxGap())),
       new Entry(DockerLogsSensor.DECLARATION, c -> new DockerLogsSensor(c.conn(), c.inventory(), c.sink(),
-          c.clock(), c.cfg().maxLogLineBytes(), c.metrics(), c.cfg().maxLogLag())),
+          c.clock(), c.cfg().maxLogLineBytes(), c.metrics(), c.cfg().maxLogLag())
+          .withoutOwnContainer(SelfContainer.id().orElse(null))),
       new Entry(CgroupStatsSensor.DECLARATION, c -> new CgroupStatsSensor(c.inventory(), c.sink(), c.clock(),
           c.cfg().statsInterval(), c.metrics())),
       new Entry(DockerStatsSensor.DECLARATION, c -> new DockerStatsSensor(c.conn(), c.inventory(), c.sink(),

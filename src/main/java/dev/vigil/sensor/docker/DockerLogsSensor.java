@@ -71,6 +71,7 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
   private final int maxLineBytes;
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
   private volatile boolean running;
+  private volatile String own;
   private volatile Instant startedAt;
   private final Duration maxLag;
   private final Map<String, LogLag> lags = new ConcurrentHashMap<>();
@@ -95,6 +96,17 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
     this.metrics = metrics;
   }
 
+  /**
+   * Leaves the agent's own container alone: its stdout carries the alerts, which would come back as log lines and
+   * raise alerts about themselves. Call before {@link #start()}.
+   *
+   * @param id the full id of the container the agent runs in, or null on the host
+   */
+  public DockerLogsSensor withoutOwnContainer(String id) {
+    this.own = id;
+    return this;
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -113,6 +125,10 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
   @Override
   public void started(ContainerInfo c) {
     if (!running) {
+      return;
+    }
+    if (c.ref().id().equals(own)) {
+      LOG.info("not following the logs of {}: the agent runs in it (its alerts would be read back)", c.ref().name());
       return;
     }
     follow(c, c.startedAt().isAfter(startedAt) ? (int) c.startedAt().getEpochSecond() : -1);
