@@ -35,6 +35,15 @@ public final class TextMutations {
     });
   }
 
+  /**
+   * Hostile documents for a YAML reader: {@code seed} with up to 4 edits, token soup of {@link #YAML_TOKENS} and
+   * {@code extraTokens}, or arbitrary strings.
+   */
+  public static Arbitrary<String> yamlInputs(String seed, List<String> extraTokens) {
+    List<String> tokens = java.util.stream.Stream.concat(YAML_TOKENS.stream(), extraTokens.stream()).toList();
+    return Arbitraries.oneOf(mutationsOf(seed, tokens, 4), soup(tokens, 40), Arbitraries.strings().ofMaxLength(200));
+  }
+
   /** Up to {@code maxTokens} tokens of {@code tokens} in random order. */
   public static Arbitrary<String> soup(List<String> tokens, int maxTokens) {
     return Arbitraries.of(tokens).list().ofMaxSize(maxTokens).map(l -> String.join("", l));

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -29,20 +28,6 @@ class ProcMessageParserFuzzTest {
   /** A message as the kernel sends it and the event it must decode to. */
   private record Message(byte[] bytes, ProcEvent event) {}
 
-  private static final class Recorder implements ProcMessageParser.Handler {
-    final List<ProcEvent> events = new ArrayList<>();
-
-    @Override
-    public void event(ProcEvent e) {
-      events.add(e);
-    }
-
-    @Override
-    public void lost(long count) {
-      assertThat(count).isPositive();
-    }
-  }
-
   @Property
   void randomBytesNeverThrow(@ForAll byte[] datagram) {
     decode(datagram);
@@ -50,7 +35,8 @@ class ProcMessageParserFuzzTest {
 
   @Property
   void mutatedMessagesNeverThrow(@ForAll("mutated") byte[] datagram) {
-    Recorder r = decode(datagram);
+    ProcMessageParserTest.Recorder r = decode(datagram);
+    assertThat(r.lost).allSatisfy(n -> assertThat(n).isPositive());
     assertThat(r.events.size()).isLessThanOrEqualTo(datagram.length / (16 + 20 + 24));
   }
 
@@ -59,7 +45,7 @@ class ProcMessageParserFuzzTest {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     messages.forEach(m -> all.writeBytes(m.bytes()));
     ProcMessageParser parser = new ProcMessageParser();
-    Recorder r = new Recorder();
+    ProcMessageParserTest.Recorder r = new ProcMessageParserTest.Recorder();
     byte[] datagram = all.toByteArray();
     int decoded = parser.parse(ByteBuffer.wrap(datagram), datagram.length, r);
     assertThat(r.events).containsExactlyElementsOf(messages.stream().map(Message::event).toList());
@@ -67,8 +53,8 @@ class ProcMessageParserFuzzTest {
     assertThat(parser.malformed()).isZero();
   }
 
-  private static Recorder decode(byte[] datagram) {
-    Recorder r = new Recorder();
+  private static ProcMessageParserTest.Recorder decode(byte[] datagram) {
+    ProcMessageParserTest.Recorder r = new ProcMessageParserTest.Recorder();
     // Exactly as long as the datagram, so any read past its end is an exception rather than a read of spare zeros.
     new ProcMessageParser().parse(ByteBuffer.wrap(datagram), datagram.length, r);
     return r;

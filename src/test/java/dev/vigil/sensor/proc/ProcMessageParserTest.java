@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ProcMessageParserTest {
 
   /** Records what the parser hands over. */
-  private static final class Recorder implements ProcMessageParser.Handler {
+  static final class Recorder implements ProcMessageParser.Handler {
     final List<ProcEvent> events = new ArrayList<>();
     final List<Long> lost = new ArrayList<>();
 
