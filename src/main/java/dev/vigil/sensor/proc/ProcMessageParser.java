@@ -62,7 +62,7 @@ final class ProcMessageParser {
     while (off + NLMSG_HDRLEN <= length) {
       int len = buf.getInt(off);
       int type = buf.getShort(off + 4) & 0xffff;
-      if (len < NLMSG_HDRLEN || off + len > length) {
+      if (len < NLMSG_HDRLEN || len > length - off) { // not off + len: a huge len would overflow past the check
         malformed++;
         break;
       }
@@ -87,7 +87,7 @@ final class ProcMessageParser {
       return false;
     }
     int ev = cn + CN_MSG_LEN;
-    if (dataLen < UNION + 8 || CN_MSG_LEN + dataLen > avail) {
+    if (dataLen < UNION + 8 || CN_MSG_LEN + dataLen > avail || dataLen < UNION + unionNeeded(b.getInt(ev))) {
       malformed++;
       return false;
     }
@@ -104,6 +104,11 @@ final class ProcMessageParser {
     }
     h.event(decode(b, what, cpu, ts, u, unionLen));
     return true;
+  }
+
+  /** Bytes of the union that {@link #decode} reads for an event kind (pid and tgid, plus two ints for some). */
+  private static int unionNeeded(int what) {
+    return what == WHAT_FORK || what == WHAT_UID || what == WHAT_GID || what == WHAT_EXIT ? 16 : 8;
   }
 
   private static ProcEvent decode(ByteBuffer b, int what, int cpu, long ts, int u, int unionLen) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SignatureFileTest {
 
-  private static final String GOOD = """
+  static final String GOOD = """
       version: 1
       groups:
         - group: scanners

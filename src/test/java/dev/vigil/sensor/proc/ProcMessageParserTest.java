@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ProcMessageParserTest {
 
   /** Records what the parser hands over. */
-  private static final class Recorder implements ProcMessageParser.Handler {
+  static final class Recorder implements ProcMessageParser.Handler {
     final List<ProcEvent> events = new ArrayList<>();
     final List<Long> lost = new ArrayList<>();
 
@@ -160,5 +160,33 @@ class ProcMessageParserTest {
     assertThat(b.getInt(28)).isEqualTo(77); // ack, echoed + 1 by the kernel
     assertThat(b.getShort(32)).isEqualTo((short) 4);
     assertThat(b.getInt(36)).isEqualTo(1); // PROC_CN_MCAST_LISTEN
+  }
+
+  @Test
+  void hugeLength_isMalformed_notAnOverflowPastTheCheck() {
+    // Found by ProcMessageParserFuzzTest: off + len wrapped negative, passed the bounds check and read at a negative
+    // offset (IndexOutOfBoundsException on the reader thread).
+    byte[] first = message(0, ProcMessageParser.WHAT_EXEC, 0, 1L, 1, 1);
+    byte[] second = message(1, ProcMessageParser.WHAT_EXEC, 0, 1L, 2, 2);
+    ByteBuffer.wrap(second).order(ByteOrder.nativeOrder()).putInt(0, Integer.MAX_VALUE - 0x8f);
+    byte[] d = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, d, first.length, second.length);
+    ProcMessageParser p = new ProcMessageParser();
+    Recorder r = parse(p, d);
+    assertThat(r.events).containsExactly(new ProcEvent.Exec(0, 1L, 1, 1));
+    assertThat(p.malformed()).isEqualTo(1);
+  }
+
+  @Test
+  void unionTooShortForItsKind_isMalformed_notReadPastTheMessage() {
+    // A fork, id change or exit needs 16 bytes of union; with only 8 the fields would come from past the message
+    // (the next message, stale buffer bytes, or past the buffer's end).
+    for (int what : new int[] {ProcMessageParser.WHAT_FORK, ProcMessageParser.WHAT_UID, ProcMessageParser.WHAT_GID,
+        ProcMessageParser.WHAT_EXIT}) {
+      ProcMessageParser p = new ProcMessageParser();
+      Recorder r = parse(p, message(0, what, 0, 1L, 5, 5));
+      assertThat(r.events).isEmpty();
+      assertThat(p.malformed()).isEqualTo(1);
+    }
   }
 }
