@@ -46,6 +46,9 @@ class RuleEngineBudgetTest {
 
   @Test
   void overrun_isCountedPerContainer_andAlertedOnce_thenAtMostOnceASecond() {
+    engine.process(exec("sh", "-c", "id"), alerts::add); // the first exec is not budgeted (it loads the code)
+    assertThat(engine.overruns()).isZero();
+    alerts.clear();
     engine.process(exec("sh", "-c", "id"), alerts::add);
 
     assertThat(metrics.count("vigil.rules.budget_overruns", "container", "slow")).isEqualTo(1);
