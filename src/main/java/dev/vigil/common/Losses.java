@@ -64,6 +64,13 @@ public final class Losses {
           "The fanotify queue overflowed (FAN_Q_OVERFLOW); the kernel does not say how many events were lost"),
       new Row("kernel.fanotify", "unreadable", "events", "vigil.sensor.unreadable", true, true,
           "fanotify events without a descriptor, malformed, or that failed to resolve"),
+      new Row("kernel.fanotify", "unwatched", "containers", "vigil.fanotify.unwatched", true, true,
+          "Containers whose file events are not watched: their root could not be found or marked (seen in a "
+              + "container deployment without the Docker data root mounted at its own path)"),
+      new Row(EACH_SENSOR, "poll_failed", "polls", "vigil.poll.failures", true, false,
+          "Polls of a container or of /proc that failed (a cgroup file that cannot be read, an Engine API call "
+              + "that failed, a process gone mid-read); that container's sample or listing is missing for that "
+              + "round. Not DEGRADED: a container stopping between listing and poll fails the same way"),
       new Row("docker.logs", "backlog_skipped", "milliseconds", "vigil.log.skipped.ms", true, true,
           "Container output skipped because its log stream fell further behind than --max-log-lag: the stream "
               + "was reopened from now, and the time between the last line read and now was not scanned"),

@@ -108,4 +108,19 @@ class LossesTest {
       assertThat(Losses.markdownTable()).contains("`" + r.kind() + "`").contains("`" + r.source());
     }
   }
+
+  @Test
+  void aContainerFanotifyCannotWatch_degrades_whileAFailedPollIsCountedOnly() {
+    losses.tick(0);
+    metrics.counter("vigil.poll.failures", "sensor", "kernel.cgroup").increment(4);
+    Losses.Snapshot polls = losses.tick(1_000);
+    assertThat(entry(polls, "kernel.cgroup", "poll_failed").total()).isEqualTo(4);
+    assertThat(polls.degraded()).as("a container stopping mid-poll fails the same way").isFalse();
+
+    metrics.counter("vigil.fanotify.unwatched", "sensor", "kernel.fanotify").increment();
+    Losses.Snapshot unwatched = losses.tick(2_000);
+    assertThat(entry(unwatched, "kernel.fanotify", "unwatched").total()).isEqualTo(1);
+    assertThat(unwatched.degraded()).isTrue();
+    assertThat(unwatched.reasons()).anyMatch(r -> r.contains("kernel.fanotify") && r.contains("unwatched"));
+  }
 }
