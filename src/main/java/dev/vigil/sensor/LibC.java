@@ -69,6 +69,7 @@ public final class LibC {
   public static final int EPROTONOSUPPORT = 93;
   public static final int EOPNOTSUPP = 95;
   public static final int ENOBUFS = 105;
+  public static final int ECONNREFUSED = 111;
 
   private static final Throwable LOAD_ERROR = register(LibC.class);
 

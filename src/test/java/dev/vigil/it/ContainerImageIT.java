@@ -71,6 +71,9 @@ class ContainerImageIT {
       }
       assertEquals("unavailable", states.get("kernel.proc"), states.toString());
       assertEquals("fallback", states.get("docker.top"), states.toString());
+      String reasons = JSON.readTree(agent.dir.resolve("status.json").toFile()).path("sensors").toString();
+      assertTrue(reasons.contains("only in the host's network namespace"), "kernel.proc under --network none: "
+          + reasons);
 
       String probe = PREFIX + "probe-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
       DockerCli.runShell(probe, "sleep 3; cat /etc/shadow >/dev/null; sleep 5");

@@ -257,8 +257,16 @@ public final class NetlinkProcConnector implements AutoCloseable {
     LibC.closeQuietly(fd);
   }
 
-  private static String errno(LastErrorException e) {
-    int err = e.getErrorCode();
+  static String errno(LastErrorException e) {
+    return errno(e.getErrorCode());
+  }
+
+  /** An errno of the connector's socket calls, with what it means here. */
+  static String errno(int err) {
+    if (err == LibC.ECONNREFUSED) { // the connector exists in the initial network namespace only
+      return "ECONNREFUSED (the process connector answers only in the host's network namespace: run the agent with "
+          + "the host's network, e.g. docker run --network host)";
+    }
     String name = err == LibC.EPERM ? "EPERM" : err == LibC.EACCES ? "EACCES" : "errno " + err;
     return name + (err == LibC.EPERM || err == LibC.EACCES ? " (needs CAP_NET_ADMIN)" : "");
   }
