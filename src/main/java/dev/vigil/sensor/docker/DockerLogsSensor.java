@@ -232,7 +232,14 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
 
   /** The container's stream ended for good: its entry, lag and gauge go. */
   private void forget(String id, Follow f) {
-    if (follows.remove(id, f) && !follows.containsKey(id)) {
+    if (follows.remove(id, f)) {
+      dropLag(id);
+    }
+  }
+
+  /** The lag and its gauge go with the container's last follow. */
+  private void dropLag(String id) {
+    if (!follows.containsKey(id)) {
       lags.remove(id);
       Gauge g = lagGauges.remove(id);
       if (g != null) {
@@ -309,6 +316,12 @@ public final class DockerLogsSensor implements Sensor, Inventory.Listener {
       err.flush(line -> emit(LogLine.Stream.STDERR, line));
       boolean mine = follows.remove(ref.id(), this);
       DockerEventsSensor.closeQuietly(this); // not super.onError: that logs a stack trace
+      if (t instanceof com.github.dockerjava.api.exception.NotFoundException) {
+        // removed meanwhile (e.g. while the agent started): nothing to follow again
+        LOG.debug("log stream of {} ended: the container is gone", ref.name());
+        dropLag(ref.id());
+        return;
+      }
       if (running && mine) {
         metrics.counter("vigil.log.stream_errors", "sensor", NAME).increment();
         LOG.warn("log stream of {} failed ({}); following it again", ref.name(), DockerConnection.rootMessage(t));

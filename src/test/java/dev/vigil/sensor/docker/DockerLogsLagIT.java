@@ -28,6 +28,7 @@ class DockerLogsLagIT {
   private static final String SPLIT = "vigil-loss-it-logsplit";
   private static final String TTY = "vigil-loss-it-logtty";
   private static final String TICK = "vigil-loss-it-logtick";
+  private static final String GONE = "vigil-loss-it-loggone";
   private static DockerConnection conn;
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final Metrics metrics = Metrics.inMemory();
@@ -53,7 +54,7 @@ class DockerLogsLagIT {
   }
 
   private static void remove() {
-    conn.requests().listContainersCmd().withShowAll(true).withNameFilter(List.of(SPLIT, TTY, TICK)).exec()
+    conn.requests().listContainersCmd().withShowAll(true).withNameFilter(List.of(SPLIT, TTY, TICK, GONE)).exec()
         .forEach(c -> conn.requests().removeContainerCmd(c.getId()).withForce(true).exec());
   }
 
@@ -155,5 +156,21 @@ class DockerLogsLagIT {
     assertThat(metrics.count("vigil.log.skipped.ms", "sensor", DockerLogsSensor.NAME))
         .isGreaterThanOrEqualTo(lag.skippedMillis());
     assertThat(metrics.count("vigil.log.sheds", "sensor", DockerLogsSensor.NAME)).isGreaterThanOrEqualTo(lag.sheds());
+  }
+
+  @Test
+  void aContainerRemovedBeforeItsFollowOpened_isNotRetried() throws Exception {
+    run(GONE, false, "sleep 300");
+    DockerInventory inv = new DockerInventory(conn);
+    inv.syncAll(); // lists it running; no events sensor tells the inventory it went
+    String id = inv.running().stream().filter(c -> c.ref().name().equals(GONE)).findFirst().orElseThrow()
+        .ref().id();
+    conn.requests().removeContainerCmd(id).withForce(true).exec();
+    logs = new DockerLogsSensor(conn, inv, events::add, Clock.systemUTC(), 65_536, metrics, Duration.ofSeconds(10));
+    logs.start();
+    Thread.sleep(5_000); // two retry periods
+    assertThat(metrics.count("vigil.log.stream_errors", "sensor", DockerLogsSensor.NAME))
+        .as("a 404 is not a stream to follow again").isZero();
+    assertThat(logs.lags()).noneMatch(l -> l.container().equals(GONE));
   }
 }
