@@ -230,9 +230,9 @@ class PipelineLanesTest {
   }
 
   @Test
-  void theDefaultLaneIsAnEighthOfTheQueue() throws Exception {
-    assertThat(Pipeline.laneCapacityFor(65_536)).isEqualTo(8_192);
-    assertThat(Pipeline.laneCapacityFor(16)).isEqualTo(2);
+  void theDefaultLaneIsAQuarterOfTheQueue() throws Exception {
+    assertThat(Pipeline.laneCapacityFor(65_536)).isEqualTo(16_384);
+    assertThat(Pipeline.laneCapacityFor(16)).isEqualTo(4);
     assertThat(Pipeline.laneCapacityFor(4)).isEqualTo(1);
     CountDownLatch release = new CountDownLatch(1);
     pipeline = new Pipeline(64, held(release, new CopyOnWriteArrayList<>()), metrics);
@@ -240,10 +240,10 @@ class PipelineLanesTest {
     pipeline.offer(event(A, "s", 0));
     await(() -> pipeline.depth() == 0);
     int accepted = 0;
-    for (int i = 1; i <= 20; i++) {
+    for (int i = 1; i <= 40; i++) {
       accepted += pipeline.offer(event(A, "s", i)) ? 1 : 0;
     }
-    assertThat(accepted).isEqualTo(8);
+    assertThat(accepted).isEqualTo(16);
     release.countDown();
   }
 }
