@@ -6,8 +6,9 @@ import java.util.function.Consumer;
  * One container output stream read with {@code timestamps=true}: the engine puts the time each message was logged
  * ({@code 2026-12-07T23:10:00.123456789Z}, RFC 3339 with nanoseconds, then a space) before every message. This takes
  * that stamp off and remembers it ({@link #lastStampNanos()}, what the stream's lag is measured from), and feeds the
- * rest to a {@link LineSplitter}. A message starts at every multiplexed frame (the engine writes one message per
- * frame, so a line the engine split into 16 KiB parts is joined again) and after every newline (a TTY container's
+ * rest to a {@link LineSplitter}. A message starts after every newline, and at a multiplexed frame that starts with a
+ * stamp while a line is open (the engine writes one message per frame, so a line it split into 16 KiB parts is
+ * joined again; the client may hand one message over in several frames, so a frame alone does not start one) (a TTY container's
  * raw stream has no frames; there a line over 16 KiB carries the stamps of its later parts inside it, past the
  * default line bound). Text that does not parse as a stamp is kept as output. Not thread-safe: one per stream, fed
  * from one thread.
@@ -32,7 +33,11 @@ final class StampedLines {
    * @param framed true when the chunk is one multiplexed frame (one message), false for a raw stream's chunk
    */
   void feed(byte[] chunk, boolean framed, Consumer<LineSplitter.Line> out) {
-    if (framed) {
+    if (framed && !atStart && startsWithStamp(chunk)) {
+      // A new message in the middle of a line: the engine split a long line into 16 KiB messages. A frame from the
+      // client is not always a whole message (docker-java hands a payload over in as many pieces as its reads
+      // return), so a frame starts a message only when it starts with a stamp, and a stamp cut between two frames
+      // goes on in the second.
       atStart = true;
       stampLen = 0;
     }
@@ -66,6 +71,15 @@ final class StampedLines {
       i = end;
       atStart = nl < n;
     }
+  }
+
+  /** Whether the chunk starts with a stamp and its space, whole. */
+  private static boolean startsWithStamp(byte[] chunk) {
+    int space = 0;
+    while (space < chunk.length && space < MAX_STAMP && chunk[space] != ' ') {
+      space++;
+    }
+    return space < chunk.length && chunk[space] == ' ' && parseNanos(chunk, space) != NO_STAMP;
   }
 
   /** Emits the pending partial line, if any (the stream ended). */
