@@ -150,9 +150,10 @@ class DockerLogsLagIT {
     assertThat(logs.following()).isGreaterThanOrEqualTo(1);
     DockerLogsSensor.Lag lag = logs.lags().stream().filter(l -> l.container().equals(TICK)).findFirst()
         .orElseThrow();
-    // it sheds at every line (the clock stays 5 s ahead), so the counters, read later, are at least as high
+    // it sheds at every line (the clock stays 5 s ahead), so the counters, read later, are at least as high; each
+    // skip is the lag over the container's floor (the fastest delivery seen, a few ms), in whole milliseconds
     assertThat(lag.sheds()).isGreaterThanOrEqualTo(2);
-    assertThat(lag.skippedMillis()).isGreaterThanOrEqualTo(5_000L * lag.sheds());
+    assertThat(lag.skippedMillis()).isGreaterThanOrEqualTo(4_900L * lag.sheds());
     assertThat(metrics.count("vigil.log.skipped.ms", "sensor", DockerLogsSensor.NAME))
         .isGreaterThanOrEqualTo(lag.skippedMillis());
     assertThat(metrics.count("vigil.log.sheds", "sensor", DockerLogsSensor.NAME)).isGreaterThanOrEqualTo(lag.sheds());
